@@ -1,0 +1,43 @@
+# The two commands of the Quick start are `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint setup system-packages demo clean
+
+$(PY):
+	"$$(scripts/find-python)" -m venv $(VENV)
+
+$(STAMP): $(PY) requirements.lock pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+system-packages:
+	@scripts/system-packages
+
+# Development: SQLite under var/, Redis when REDIS_URL is set (else Celery's
+# filesystem broker), emails written under var/mail/. One Ctrl-C stops all.
+run: setup
+	@scripts/system-packages || true
+	DEBUG=on $(PY) manage.py migrate --no-input
+	DEBUG=on $(PY) manage.py demo_account
+	DEBUG=on ALLOWED_HOSTS=127.0.0.1,localhost $(BIN)/honcho -f Procfile.dev start
+
+test: setup system-packages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) -m pytest
+
+bench: setup
+	DEBUG=on $(PY) bench/run.py
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf var/celery-queue var/mail var/staticfiles

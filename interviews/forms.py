@@ -1,0 +1,335 @@
+"""Forms for the candidate's profile, applications, interviews and notes."""
+
+import zoneinfo
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import Application, Candidate, Contact, Interview, Participant
+
+TIME_ZONE_CHOICES = [
+    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+]
+
+
+class PlainHelperMixin:
+    """Crispy renders fields only; templates own the <form> tag and buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form; allauth calls signup() after saving the user."""
+
+    full_name = forms.CharField(max_length=150, required=False, label="Your name")
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        initial="UTC",
+        help_text="Filled in from your browser. Reminders follow this zone.",
+        widget=forms.Select(attrs={"data-browser-time-zone": "1"}),
+    )
+
+    def signup(self, request, user):
+        Candidate.objects.update_or_create(
+            user=user,
+            defaults={
+                "full_name": self.cleaned_data["full_name"],
+                "time_zone": self.cleaned_data["time_zone"],
+            },
+        )
+
+
+class ProfileForm(PlainHelperMixin, forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "full_name",
+            "signing_name",
+            "qualifications",
+            "fit_phrase",
+            "linkedin_url",
+            "time_zone",
+            "paper_size",
+            "return_address",
+            "thank_you_channel",
+        ]
+        widgets = {
+            "qualifications": forms.Textarea(attrs={"rows": 4}),
+            "return_address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ContactForm(PlainHelperMixin, forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "company",
+            "title",
+            "email",
+            "phone",
+            "linkedin_url",
+            "postal_address",
+            "preferred_channel",
+        ]
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
+
+
+class ApplicationForm(PlainHelperMixin, forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["company", "role", "posting_url", "main_contact", "company_address"]
+        widgets = {"company_address": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "main_contact": "Who check-ins go to. Empty: the latest round's only interviewer."
+        }
+
+    def __init__(self, *args, candidate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["main_contact"].queryset = candidate.contacts.all()
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        if isinstance(value, str) or value is None:
+            return value
+        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        if isinstance(value, str) or value is None:
+            return value
+        return value.isoformat()
+
+
+class DecisionDateMixin:
+    def clean_decision_promised_on(self):
+        decision = self.cleaned_data.get("decision_promised_on")
+        starts_at = self.cleaned_data.get("starts_at") or getattr(self.instance, "starts_at", None)
+        if decision and starts_at and decision < timezone.localtime(starts_at).date():
+            raise ValidationError("The decision date cannot be before the interview.")
+        return decision
+
+
+class InterviewForm(PlainHelperMixin, DecisionDateMixin, forms.ModelForm):
+    duration_minutes = forms.IntegerField(
+        min_value=5,
+        max_value=12 * 60,
+        required=False,
+        label="Duration (minutes)",
+        help_text="Or give the end time.",
+    )
+
+    class Meta:
+        model = Interview
+        fields = [
+            "round",
+            "starts_at",
+            "duration_minutes",
+            "ends_at",
+            "format",
+            "location",
+            "decision_promised_on",
+        ]
+        labels = {"starts_at": "Starts", "ends_at": "Ends"}
+        widgets = {
+            "starts_at": LocalDateTimeInput(),
+            "ends_at": LocalDateTimeInput(),
+            "decision_promised_on": DateInput(),
+        }
+
+    field_order = ["round", "starts_at", "duration_minutes", "ends_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ends_at"].required = False
+        if not self.instance.pk and not self.is_bound:
+            self.fields["duration_minutes"].initial = 60
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        duration = cleaned.get("duration_minutes")
+        if starts_at and not ends_at:
+            if duration:
+                cleaned["ends_at"] = starts_at + timedelta(minutes=duration)
+            elif "ends_at" not in self.errors:
+                self.add_error("ends_at", "Give the end time or the duration.")
+        elif starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", "The interview must end after it starts.")
+        if cleaned.get("ends_at"):
+            self.instance.ends_at = cleaned["ends_at"]
+        return cleaned
+
+
+class PersonForm(forms.Form):
+    """One person met: an existing contact, or a new one typed in place."""
+
+    contact = forms.ModelChoiceField(
+        queryset=Contact.objects.none(), required=False, label="Someone you know"
+    )
+    name = forms.CharField(max_length=150, required=False, label="Or a new person's name")
+    title = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    linkedin_url = forms.URLField(required=False, label="LinkedIn URL")
+    preferred_channel = forms.ChoiceField(
+        choices=Contact.Channel.choices,
+        initial=Contact.Channel.UNKNOWN,
+        label="How they like to be reached",
+    )
+    discussed = forms.CharField(
+        max_length=Participant._meta.get_field("discussed").max_length,
+        required=False,
+        label="What you discussed with them",
+    )
+    common_ground = forms.CharField(
+        max_length=Participant._meta.get_field("common_ground").max_length,
+        required=False,
+        help_text="A shared interest: hockey, knitting, a city you both lived in.",
+    )
+    correction = forms.CharField(
+        max_length=Participant._meta.get_field("correction").max_length,
+        required=False,
+        label="Anything to correct with them",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts
+        self.fields["contact"].empty_label = "— choose —"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        # The formset adds DELETE after __init__; render it too.
+        self.helper.render_unmentioned_fields = True
+        self.helper.layout = Layout(
+            Row(Column("contact", css_class="col-md-6"), Column("name", css_class="col-md-6")),
+            Row(
+                Column("title", css_class="col-md-4"),
+                Column("email", css_class="col-md-4"),
+                Column("linkedin_url", css_class="col-md-4"),
+            ),
+            Row(
+                Column("preferred_channel", css_class="col-md-4"),
+                Column("common_ground", css_class="col-md-8"),
+            ),
+            "discussed",
+            "correction",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("contact") and cleaned.get("name"):
+            self.add_error("name", "Pick someone you know or type a new name, not both.")
+        return cleaned
+
+    @property
+    def is_blank(self):
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("contact") and not data.get("name")
+
+    def person_key(self):
+        """What identifies a person within one interview, to catch duplicates."""
+        if self.cleaned_data.get("contact"):
+            return ("id", self.cleaned_data["contact"].pk)
+        return ("name", " ".join(self.cleaned_data["name"].lower().split()))
+
+
+class BasePeopleFormSet(forms.BaseFormSet):
+    def __init__(self, *args, contacts, **kwargs):
+        self.contacts = contacts
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"contacts": self.contacts}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            contacts=self.contacts,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def clean(self):
+        if any(self.errors):
+            return
+        known_names = {" ".join(c.name.lower().split()): c.pk for c in self.contacts}
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or form.is_blank or self._should_delete_form(form):
+                continue
+            key = form.person_key()
+            if key[0] == "name" and key[1] in known_names:
+                key = ("id", known_names[key[1]])
+            if key in seen:
+                raise ValidationError("The same person is listed twice.")
+            seen.add(key)
+
+    def people(self):
+        """The rows to keep: dicts of the cleaned data, blank and deleted rows left out."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.has_changed() and not form.is_blank and not self._should_delete_form(form)
+        ]
+
+
+PeopleFormSet = forms.formset_factory(
+    PersonForm, formset=BasePeopleFormSet, extra=1, max_num=12, validate_max=True, can_delete=True
+)
+
+
+def people_initial(interview):
+    return [
+        {
+            "contact": p.contact,
+            "preferred_channel": p.contact.preferred_channel,
+            "discussed": p.discussed,
+            "common_ground": p.common_ground,
+            "correction": p.correction,
+        }
+        for p in interview.participants.select_related("contact")
+    ]
+
+
+class NotesForm(PlainHelperMixin, DecisionDateMixin, forms.ModelForm):
+    """The interview-wide half of the post-interview notes form."""
+
+    class Meta:
+        model = Interview
+        fields = [
+            "summary",
+            "qualifications_matched",
+            "fit",
+            "correction",
+            "decision_promised_on",
+            "contact_preferences",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "qualifications_matched": forms.Textarea(attrs={"rows": 3}),
+            "correction": forms.Textarea(attrs={"rows": 2}),
+            "decision_promised_on": DateInput(),
+        }

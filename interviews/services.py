@@ -1,0 +1,127 @@
+"""Changes that span several models. Each one re-plans the application's follow-ups.
+
+Planning is called here, in the services that make a change, and not from
+signals or save(): a reader of a service sees everything it does.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from reminders.planning import followups_plan
+
+from .models import Application, Contact, Participant
+
+
+def _contact_from_row(*, application, row):
+    contact = row.get("contact")
+    if contact is None:
+        contact = Contact.objects.filter(
+            candidate=application.candidate,
+            company__iexact=application.company,
+            name__iexact=row["name"].strip(),
+        ).first() or Contact(
+            candidate=application.candidate, company=application.company, name=row["name"].strip()
+        )
+    # What the candidate types on the notes form is the freshest knowledge.
+    for field in ("title", "email", "linkedin_url"):
+        if row.get(field):
+            setattr(contact, field, row[field])
+    if row.get("preferred_channel"):
+        contact.preferred_channel = row["preferred_channel"]
+    contact.save()
+    return contact
+
+
+def interview_people_set(*, interview, rows):
+    """Make the interview's people exactly `rows`, adding new contacts as needed."""
+    kept = []
+    for row in rows:
+        contact = _contact_from_row(application=interview.application, row=row)
+        participant, _ = Participant.objects.get_or_create(interview=interview, contact=contact)
+        for field in ("discussed", "common_ground", "correction"):
+            if field in row:
+                setattr(participant, field, row[field])
+        participant.save()
+        kept.append(participant.pk)
+    interview.participants.exclude(pk__in=kept).delete()
+
+
+@transaction.atomic
+def application_create(*, candidate, form):
+    application = form.save(commit=False)
+    application.candidate = candidate
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_update(*, form, now=None):
+    application = form.save()
+    followups_plan(application=application, now=now)
+    return application
+
+
+@transaction.atomic
+def interview_save(*, form, application, people=None, now=None):
+    """Create or edit an interview (and, when given, who sits in it), then re-plan."""
+    interview = form.save(commit=False)
+    interview.application = application
+    interview.save()
+    if people is not None:
+        interview_people_set(interview=interview, rows=people)
+    followups_plan(application=application, now=now)
+    return interview
+
+
+@transaction.atomic
+def interview_notes_save(*, form, people, now=None):
+    """Save the post-interview notes; the first valid save completes the notes follow-up."""
+    now = now or timezone.now()
+    interview = form.save(commit=False)
+    if interview.notes_saved_at is None:
+        interview.notes_saved_at = now
+    interview.save()
+    interview_people_set(interview=interview, rows=people)
+    followups_plan(application=interview.application, now=now)
+    return interview
+
+
+@transaction.atomic
+def interview_delete(*, interview, now=None):
+    application = interview.application
+    interview.delete()
+    followups_plan(application=application, now=now)
+
+
+@transaction.atomic
+def application_status_record(*, application, status, now=None):
+    """Record an offer, a rejection or a withdrawal (or back to active to undo one)."""
+    now = now or timezone.now()
+    if status not in Application.Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    application.status = status
+    application.status_changed_at = now
+    application.save(update_fields=["status", "status_changed_at", "updated_at"])
+    followups_plan(application=application, now=now)
+    return application
+
+
+@transaction.atomic
+def application_reply_record(*, application, replied, now=None):
+    """Record (or take back) that the employer replied; a reply stops further check-ins."""
+    now = now or timezone.now()
+    application.employer_replied_at = now if replied else None
+    application.save(update_fields=["employer_replied_at", "updated_at"])
+    followups_plan(application=application, now=now)
+    return application
+
+
+@transaction.atomic
+def contact_delete(*, contact, now=None):
+    """Delete a person; the applications they sat in are re-planned without them."""
+    applications = list(
+        Application.objects.filter(interviews__participants__contact=contact).distinct()
+    )
+    contact.delete()
+    for application in applications:
+        followups_plan(application=application, now=now)

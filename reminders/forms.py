@@ -1,0 +1,48 @@
+from django import forms
+
+from interviews.forms import PlainHelperMixin
+from interviews.models import Candidate
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class FollowUpSettingsForm(PlainHelperMixin, forms.ModelForm):
+    """The candidate's timings on top of the defaults in reminders/rules.py."""
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "thank_you_due_hours",
+            "linkedin_due_days",
+            "check_in_days_after_decision",
+            "check_in_days_without_decision",
+            "check_in_time",
+            "check_in_due_days",
+            "further_check_in_gap_days",
+            "further_check_ins",
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "linkedin_note_limit",
+            "reminders_paused",
+        ]
+        labels = {
+            "thank_you_due_hours": "Thank-you due (hours after the interview)",
+            "linkedin_due_days": "LinkedIn request due (days after the interview)",
+            "check_in_days_after_decision": "Check in this many days after the promised decision",
+            "check_in_days_without_decision": "No date promised: check in this many days after",
+            "check_in_time": "Check-ins open at",
+            "check_in_due_days": "Days to do a check-in once it opens",
+            "further_check_in_gap_days": "Days between check-ins",
+            "further_check_ins": "Further check-ins (0–3)",
+            "quiet_hours_start": "No reminder emails from",
+            "quiet_hours_end": "until",
+            "linkedin_note_limit": "LinkedIn note limit (characters)",
+            "reminders_paused": "Pause reminder emails",
+        }
+        widgets = {
+            "check_in_time": TimeInput(format="%H:%M"),
+            "quiet_hours_start": TimeInput(format="%H:%M"),
+            "quiet_hours_end": TimeInput(format="%H:%M"),
+        }

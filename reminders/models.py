@@ -1,0 +1,177 @@
+"""Follow-ups: every planned action after an interview, and the reminder sweep's records."""
+
+from django.db import models
+from django.db.models import Q
+
+from interviews.models import Application, Candidate, Contact, Interview, OwnedQuerySet
+
+
+class FollowUpQuerySet(OwnedQuerySet):
+    def pending(self):
+        return self.filter(status__in=FollowUp.PENDING)
+
+    def overdue(self, now):
+        return self.pending().filter(due_at__lt=now)
+
+    def due_today(self, now, tz):
+        """Pending, open by now, due before the end of the candidate's day."""
+        local = now.astimezone(tz)
+        end_of_day = local.replace(hour=23, minute=59, second=59, microsecond=0)
+        return self.pending().filter(opens_at__lte=now, due_at__gte=now, due_at__lte=end_of_day)
+
+
+class FollowUp(models.Model):
+    class Kind(models.TextChoices):
+        NOTES = "notes", "Interview notes"
+        THANK_YOU = "thank_you", "Thank-you"
+        LINKEDIN = "linkedin", "LinkedIn request"
+        CHECK_IN = "check_in", "Check-in"
+        FURTHER_CHECK_IN = "further_check_in", "Further check-in"
+        REJECTION_REPLY = "rejection_reply", "Reply to a rejection"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Channel(models.TextChoices):
+        CARD = "card", "Printed card"
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone call"
+        LINKEDIN = "linkedin", "LinkedIn"
+        IN_APP = "in_app", "In this app"
+
+    PENDING = (Status.PLANNED, Status.OPEN)
+    CLOSED = (Status.DONE, Status.SKIPPED, Status.CANCELLED)
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="followups")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="followups"
+    )
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    # Check-ins count 1, 2, 3 … within an application; 0 for everything else.
+    sequence = models.PositiveSmallIntegerField(default=0)
+    opens_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    channel = models.CharField(max_length=10, choices=Channel)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
+    status_reason = models.CharField(max_length=200, blank=True)
+    # Snoozing moves when it next asks for attention, never its due time.
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+
+    subject = models.CharField(max_length=200, blank=True)
+    draft = models.TextField(max_length=4000, blank=True)
+    draft_edited = models.BooleanField(default=False)
+
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_channel = models.CharField(max_length=10, choices=Channel, blank=True)
+    # What the last candidate action changed, so it can be undone.
+    undo_state = models.JSONField(null=True, blank=True)
+
+    # Reminder bookkeeping. remind_at is when the next reminder email is owed
+    # (the window opening, or a snooze ending); empty when none is owed.
+    remind_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "contact", "kind"],
+                condition=Q(kind__in=["thank_you", "linkedin"]),
+                name="followup_one_per_person_per_interview",
+            ),
+            models.UniqueConstraint(
+                fields=["interview"],
+                condition=Q(kind="notes"),
+                name="followup_one_notes_per_interview",
+            ),
+            # A new round cancels the earlier round's check-ins and plans its
+            # own with the same numbers, so cancelled ones do not count.
+            models.UniqueConstraint(
+                fields=["application", "sequence"],
+                condition=Q(kind__in=["check_in", "further_check_in"]) & ~Q(status="cancelled"),
+                name="followup_one_check_in_per_sequence",
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(kind="rejection_reply"),
+                name="followup_one_rejection_reply",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__gte=models.F("opens_at")), name="followup_due_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["check_in", "further_check_in"], sequence__gte=1)
+                | (~Q(kind__in=["check_in", "further_check_in"]) & Q(sequence=0)),
+                name="followup_sequence_only_for_check_ins",
+            ),
+        ]
+        indexes = [
+            # The reminder sweep: remind_at <= now and not claimed, oldest first.
+            models.Index(
+                fields=["remind_at"],
+                condition=Q(remind_at__isnull=False),
+                name="followup_reminder_owed",
+            ),
+            # The dashboard: a candidate's pending follow-ups by due time.
+            models.Index(fields=["candidate", "status", "due_at"], name="followup_by_due"),
+        ]
+
+    def __str__(self):
+        who = f" – {self.contact.name}" if self.contact_id else ""
+        return f"{self.get_kind_display()}{who} ({self.application})"
+
+    @property
+    def is_pending(self):
+        return self.status in self.PENDING
+
+
+class Sweep(models.Model):
+    """One run of the reminder sweep, for the health endpoint and operators."""
+
+    as_of = models.DateTimeField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveIntegerField(default=0)
+    emails_sent = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "finished_at"
+
+    def __str__(self):
+        return f"Sweep as of {self.as_of:%Y-%m-%d %H:%M}"
+
+
+class SendFailure(models.Model):
+    """A reminder email that could not be sent; its follow-ups stay owed."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="send_failures"
+    )
+    occurred_at = models.DateTimeField()
+    error = models.TextField()
+    followups = models.ManyToManyField(FollowUp, related_name="send_failures")
+
+    class Meta:
+        ordering = ["-occurred_at"]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M}: {self.error[:60]}"

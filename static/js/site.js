@@ -1,0 +1,36 @@
+// Site-wide behaviour. Loaded as a file: the Content Security Policy allows no inline script.
+(function () {
+  "use strict";
+
+  // Sign-up: pre-fill the time zone from the browser.
+  document.querySelectorAll("select[data-browser-time-zone]").forEach(function (select) {
+    if (select.dataset.userChosen) return;
+    try {
+      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (zone && select.querySelector('option[value="' + zone + '"]')) select.value = zone;
+    } catch (e) { /* an old browser keeps the default */ }
+  });
+
+  // Formsets: "Add another person" clones the empty form template.
+  document.querySelectorAll("[data-formset]").forEach(function (box) {
+    var prefix = box.dataset.formset;
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var template = box.querySelector("template");
+    var list = box.querySelector("[data-formset-list]");
+    var button = box.querySelector("[data-formset-add]");
+    if (!total || !template || !list || !button) return;
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      list.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+    });
+  });
+
+  // Buttons that ask before a destructive action.
+  document.querySelectorAll("[data-confirm]").forEach(function (el) {
+    el.addEventListener("click", function (event) {
+      if (!window.confirm(el.dataset.confirm)) event.preventDefault();
+    });
+  });
+})();

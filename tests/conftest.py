@@ -1,0 +1,72 @@
+"""Shared fixtures: personas (an owner and a stranger who must see nothing of theirs)."""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from tests import factories
+
+# In CI a missing PostgreSQL or Redis is a failure, never a skip.
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false")
+
+
+def service_unavailable(reason):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service unavailable: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Production serves hashed files from collectstatic's manifest; tests
+    # render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def owner(db):
+    return factories.candidate(email="owner@example.com", full_name="Sam Okafor")
+
+
+@pytest.fixture
+def stranger(db):
+    return factories.candidate(email="stranger@example.com", full_name="Other Person")
+
+
+def _client_for(candidate):
+    client = Client()
+    client.force_login(candidate.user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner):
+    return _client_for(owner)
+
+
+@pytest.fixture
+def stranger_client(stranger):
+    return _client_for(stranger)
+
+
+@pytest.fixture
+def redis_url():
+    """A reachable Redis: REDIS_URL, or the local default."""
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        service_unavailable(f"Redis at {url}: {exc}")
+    return url
+
+
+@pytest.fixture
+def user_model():
+    return get_user_model()
