@@ -8,6 +8,7 @@ to something unsafe.
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -29,7 +30,20 @@ def _read(name, parse, **kwargs):
         raise ImproperlyConfigured(f"{name} is malformed: {exc}") from exc
 
 
-DEBUG = _read("DEBUG", env.bool, default=False)
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _flag(name, default):
+    """A strict on/off switch: django-environ reads any unknown word as False,
+    so DEBUG=maybe would quietly mean off."""
+    raw = env.str(name, default="on" if default else "off").strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(f"{name} is malformed: {raw!r} is not one of on/off")
+    return raw in _TRUE
+
+
+DEBUG = _flag("DEBUG", default=False)
 
 
 def _secret_key():
@@ -55,6 +69,10 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=[])
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 SITE_URL = _read("SITE_URL", env.url, default="http://127.0.0.1:8000").geturl().rstrip("/")
+# Links in reminder emails are built from SITE_URL; a bare word would make
+# every one of them broken.
+if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).hostname:
+    raise ImproperlyConfigured(f"SITE_URL is malformed: {SITE_URL!r} is not an http(s) URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -108,6 +126,14 @@ TEMPLATES = [
 
 # Databases ---------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# django-environ turns an unknown scheme into an engine named after it, which
+# fails much later with a message that does not mention DATABASE_URL.
+_database_scheme = urlsplit(env.str("DATABASE_URL", default="sqlite://")).scheme
+if _database_scheme not in ("postgres", "postgresql", "sqlite"):
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is malformed: unknown scheme {_database_scheme!r}; "
+        "use postgres://user:password@host:5432/name or sqlite:///path/to/file"
+    )
 DATABASES = {
     "default": _read("DATABASE_URL", env.db_url, default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 }
@@ -163,6 +189,8 @@ if not REDIS_URL:
         "polling_interval": 0.1,
     }
 REMINDER_SWEEP_SECONDS = _read("REMINDER_SWEEP_SECONDS", env.int, default=60)
+if REMINDER_SWEEP_SECONDS < 1:
+    raise ImproperlyConfigured("REMINDER_SWEEP_SECONDS is malformed: it must be 1 or more")
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {
         "task": "reminders.tasks.sweep_reminders",
@@ -201,6 +229,7 @@ def mailer_from_url(url):
     elif parts.scheme.startswith("smtp"):
         try:
             port = parts.port
+            timeout = int(parse_qs(parts.query).get("timeout", ["20"])[0])
         except ValueError as exc:
             raise ImproperlyConfigured(f"EMAIL_URL is malformed: {exc}") from exc
         if not parts.hostname:
@@ -212,7 +241,7 @@ def mailer_from_url(url):
             password=unquote(parts.password or ""),
             use_tls=parts.scheme == "smtp+tls",
             use_ssl=parts.scheme == "smtps",
-            timeout=int(parse_qs(parts.query).get("timeout", ["20"])[0]),
+            timeout=timeout,
         )
     return mailer
 
@@ -256,13 +285,19 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Time -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = _read("TIME_ZONE", env.str, default="UTC")
+try:
+    ZoneInfo(TIME_ZONE)
+except (ValueError, ZoneInfoNotFoundError) as _exc:
+    raise ImproperlyConfigured(f"TIME_ZONE is malformed: {TIME_ZONE!r} is no IANA zone") from _exc
 USE_I18N = True
 USE_TZ = True
 
 # Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = _read("STATIC_ROOT", env.path, default=VAR_DIR / "staticfiles")
+# WhiteNoise warns about a missing folder before collectstatic has ever run.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -275,7 +310,7 @@ STORAGES = {
 # Security -------------------------------------------------------------------------------
 # INSECURE_LOCAL_HTTP is for trying the product on a laptop over plain http
 # (the compose stack on localhost). Never set it in production.
-INSECURE_LOCAL_HTTP = _read("INSECURE_LOCAL_HTTP", env.bool, default=False)
+INSECURE_LOCAL_HTTP = _flag("INSECURE_LOCAL_HTTP", default=False)
 _https = not (DEBUG or INSECURE_LOCAL_HTTP)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = _https
@@ -283,7 +318,9 @@ SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", env.int, default=31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
-SECURE_HSTS_PRELOAD = False
+# The preload directive only states consent: a domain joins the browsers'
+# list when its owner submits it at hstspreload.org.
+SECURE_HSTS_PRELOAD = _https
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^healthz$"]
@@ -304,11 +341,17 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL is malformed: {LOG_LEVEL!r}; use DEBUG, INFO, WARNING, ERROR or CRITICAL"
+    )
+
 # Logging: everything to stdout, where containers and honcho collect it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["stdout"], "level": _read("LOG_LEVEL", env.str, default="INFO")},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
 }

@@ -105,7 +105,10 @@ class LocalDateTimeInput(forms.DateTimeInput):
     def format_value(self, value):
         if isinstance(value, str) or value is None:
             return value
-        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        # The form field has already turned it into naive local time.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%dT%H:%M")
 
 
 class DateInput(forms.DateInput):

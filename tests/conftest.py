@@ -26,6 +26,8 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The test client speaks plain http; production redirects it to https.
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

@@ -1,0 +1,140 @@
+"""Applications and interviews: create, edit, delete with confirmation, filters."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from interviews.models import Application, Contact, Interview
+from tests import factories
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_adding_an_application_leads_to_its_first_interview(owner_client, owner):
+    response = owner_client.post(
+        "/applications/new/",
+        {"company": "Northwind", "role": "Data Engineer", "posting_url": ""},
+    )
+    application = Application.objects.get(candidate=owner)
+    assert response["Location"] == f"/applications/{application.pk}/interviews/new/"
+
+
+def interview_data(**overrides):
+    data = {
+        "round": "first",
+        "starts_at": "2026-03-02T10:00",
+        "duration_minutes": "45",
+        "ends_at": "",
+        "format": "video",
+        "location": "https://meet.example/abc",
+        "decision_promised_on": "",
+        "people-TOTAL_FORMS": "2",
+        "people-INITIAL_FORMS": "0",
+        "people-MIN_NUM_FORMS": "0",
+        "people-MAX_NUM_FORMS": "12",
+        "people-0-name": "Dana Whitfield",
+        "people-0-preferred_channel": "email",
+        "people-1-name": "Lee Park",
+        "people-1-preferred_channel": "unknown",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_interview_with_two_interviewers_in_the_candidates_time_zone(owner_client, owner):
+    application = factories.application(candidate=owner)
+    response = owner_client.post(
+        f"/applications/{application.pk}/interviews/new/", interview_data()
+    )
+    interview = Interview.objects.get(application=application)
+    assert response["Location"] == f"/interviews/{interview.pk}/"
+    assert interview.starts_at == datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN)
+    assert interview.ends_at == datetime(2026, 3, 2, 10, 45, tzinfo=BERLIN)
+    assert interview.participants.count() == 2
+    assert Contact.objects.filter(candidate=owner, company="Northwind").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"duration_minutes": "", "ends_at": "2026-03-02T09:00"},
+            "The interview must end after it starts.",
+        ),
+        ({"duration_minutes": "", "ends_at": ""}, "Give the end time or the duration."),
+        ({"decision_promised_on": "2026-02-01"}, "cannot be before the interview"),
+        ({"starts_at": "yesterday-ish"}, "Enter a valid date/time."),
+        ({"people-1-name": "Dana Whitfield"}, "The same person is listed twice."),
+    ],
+)
+def test_a_bad_interview_is_refused_and_keeps_the_input(owner_client, owner, overrides, message):
+    application = factories.application(candidate=owner)
+    response = owner_client.post(
+        f"/applications/{application.pk}/interviews/new/", interview_data(**overrides)
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert "Lee Park" in page or "Dana Whitfield" in page
+    assert not Interview.objects.exists()
+    assert not Contact.objects.exists()
+
+
+def test_the_list_filters_by_status(owner_client, owner):
+    factories.application(candidate=owner, company="Alpha", role="A")
+    factories.application(candidate=owner, company="Beta", role="B", status="rejected")
+    page = owner_client.get("/applications/?status=rejected").content.decode()
+    assert "Beta" in page and "Alpha" not in page
+    page = owner_client.get("/applications/?status=nonsense").content.decode()
+    assert "Beta" in page and "Alpha" in page
+
+
+def test_delete_asks_first_and_deletes_on_post(owner_client, owner):
+    application = factories.application(candidate=owner)
+    page = owner_client.get(f"/applications/{application.pk}/delete/")
+    assert "cannot be undone" in page.content.decode()
+    assert Application.objects.filter(pk=application.pk).exists()
+    owner_client.post(f"/applications/{application.pk}/delete/")
+    assert not Application.objects.filter(pk=application.pk).exists()
+
+
+def test_an_unknown_outcome_is_refused(owner_client, owner):
+    application = factories.application(candidate=owner)
+    owner_client.post(f"/applications/{application.pk}/status/", {"status": "hired!!"})
+    application.refresh_from_db()
+    assert application.status == "active"
+
+
+ODD_VALUES = [
+    "",
+    " ",
+    "x" * 10_000,
+    "Zoë Łukasz 東京 🎉",
+    "<b>bold</b><script>x()</script>",
+    "\x00",
+]
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_odd_input_never_gives_a_server_error(owner_client, owner, value):
+    application = factories.application(candidate=owner)
+    interview = factories.interview(application=application)
+    contact = factories.contact(candidate=owner)
+    posts = {
+        "/applications/new/": {"company": value, "role": value, "posting_url": value},
+        f"/applications/{application.pk}/edit/": {"company": value, "role": value},
+        f"/applications/{application.pk}/interviews/new/": interview_data(
+            location=value, **{"people-0-name": value}
+        ),
+        f"/interviews/{interview.pk}/edit/": interview_data(starts_at=value),
+        f"/interviews/{interview.pk}/notes/": interview_data(summary=value, fit=value),
+        "/people/new/": {"name": value, "company": value, "email": value},
+        f"/people/{contact.pk}/edit/": {"name": value, "company": value},
+        "/profile/": {"full_name": value, "time_zone": value},
+        "/settings/": {"further_check_ins": value, "quiet_hours_start": value},
+    }
+    for url, data in posts.items():
+        response = owner_client.post(url, data)
+        assert response.status_code in (200, 302), f"{url}: {response.status_code}"
+        assert b"<script>x()</script>" not in response.content

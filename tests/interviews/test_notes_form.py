@@ -1,0 +1,151 @@
+"""The post-interview notes form: saving, validation that keeps what was typed, no half saves."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from interviews.models import Contact, Participant
+from tests import factories
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def interview(owner):
+    app = factories.application(candidate=owner, company="Northwind")
+    return factories.interview(
+        application=app, starts_at=datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN)
+    )
+
+
+def notes_data(**overrides):
+    data = {
+        "people-TOTAL_FORMS": "2",
+        "people-INITIAL_FORMS": "0",
+        "people-MIN_NUM_FORMS": "0",
+        "people-MAX_NUM_FORMS": "12",
+        "people-0-name": "Dana Whitfield",
+        "people-0-email": "dana@northwind.example",
+        "people-0-preferred_channel": "email",
+        "people-0-common_ground": "we both coach youth hockey",
+        "people-1-name": "Lee Park",
+        "people-1-preferred_channel": "phone",
+        "people-1-correction": "I meant to say the migration cut run time by 40%.",
+        "summary": "Their data platform and on-call.",
+        "qualifications_matched": "building data pipelines\nleading small teams",
+        "fit": "their focus on tools analysts enjoy",
+        "correction": "",
+        "decision_promised_on": "2026-03-09",
+        "contact_preferences": "Dana prefers email",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_notes(client, interview, **overrides):
+    return client.post(f"/interviews/{interview.pk}/notes/", notes_data(**overrides))
+
+
+def test_it_saves_notes_people_and_marks_the_notes_done(owner_client, interview):
+    response = post_notes(owner_client, interview)
+    assert response.status_code == 302
+    interview.refresh_from_db()
+    assert interview.notes_saved_at is not None
+    assert interview.decision_promised_on.isoformat() == "2026-03-09"
+    people = {p.contact.name: p for p in interview.participants.select_related("contact")}
+    assert set(people) == {"Dana Whitfield", "Lee Park"}
+    assert people["Dana Whitfield"].common_ground == "we both coach youth hockey"
+    assert people["Dana Whitfield"].contact.preferred_channel == "email"
+    assert people["Lee Park"].contact.preferred_channel == "phone"
+    assert people["Dana Whitfield"].contact.company == "Northwind"
+
+
+def test_it_reuses_a_known_contact_picked_from_the_list(owner, owner_client, interview):
+    dana = factories.contact(candidate=owner, name="Dana Whitfield", company="Northwind")
+    post_notes(
+        owner_client,
+        interview,
+        **{"people-0-name": "", "people-0-contact": str(dana.pk)},
+    )
+    assert Contact.objects.filter(candidate=owner, name="Dana Whitfield").count() == 1
+    assert interview.participants.filter(contact=dana).exists()
+
+
+def test_the_first_save_time_is_kept_on_later_edits(owner_client, interview):
+    post_notes(owner_client, interview)
+    interview.refresh_from_db()
+    first = interview.notes_saved_at
+    post_notes(owner_client, interview, summary="Edited later")
+    interview.refresh_from_db()
+    assert interview.notes_saved_at == first
+    assert interview.summary == "Edited later"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"decision_promised_on": "2026-03-01"}, "cannot be before the interview"),
+        ({"people-0-email": "not-an-email"}, "Enter a valid email address."),
+        ({"people-0-linkedin_url": "javascript:alert(1)"}, "Enter a valid URL."),
+        ({"fit": "x" * 301}, "Ensure this value has at most 300 characters"),
+        ({"people-1-name": "dana  whitfield"}, "The same person is listed twice."),
+        ({"decision_promised_on": "next tuesday"}, "Enter a valid date."),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(
+    owner_client, interview, overrides, message
+):
+    response = post_notes(owner_client, interview, **overrides)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    # What the candidate typed is still in the form.
+    assert "we both coach youth hockey" in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.notes_saved_at is None
+    assert interview.summary == ""
+    assert not Participant.objects.filter(interview=interview).exists()
+    assert not Contact.objects.filter(name="Lee Park").exists()
+
+
+def test_a_known_contact_listed_again_by_name_is_the_same_person(owner, owner_client, interview):
+    dana = factories.contact(candidate=owner, name="Dana Whitfield", company="Northwind")
+    response = post_notes(
+        owner_client,
+        interview,
+        **{"people-1-name": "", "people-1-contact": str(dana.pk)},
+    )
+    assert "The same person is listed twice." in response.content.decode()
+
+
+def test_removing_a_person_on_the_form_drops_them_from_the_interview(owner_client, interview):
+    post_notes(owner_client, interview)
+    kept = interview.participants.get(contact__name="Dana Whitfield")
+    gone = interview.participants.get(contact__name="Lee Park")
+    data = notes_data(
+        **{
+            "people-TOTAL_FORMS": "2",
+            "people-INITIAL_FORMS": "0",
+            "people-0-name": "",
+            "people-0-contact": str(kept.contact_id),
+            "people-1-name": "",
+            "people-1-contact": str(gone.contact_id),
+            "people-1-DELETE": "on",
+        }
+    )
+    owner_client.post(f"/interviews/{interview.pk}/notes/", data)
+    assert list(interview.participants.values_list("contact__name", flat=True)) == [
+        "Dana Whitfield"
+    ]
+
+
+def test_markup_in_notes_is_shown_as_text(owner_client, interview):
+    post_notes(owner_client, interview, summary="<script>alert('x')</script>")
+    page = owner_client.get(f"/interviews/{interview.pk}/").content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert" in page
+
+
+def test_the_form_is_reached_from_the_dashboard_when_notes_are_waiting(owner_client, interview):
+    page = owner_client.get("/").content.decode()
+    assert f"/interviews/{interview.pk}/notes/" in page
