@@ -25,7 +25,7 @@ run: setup
 	@scripts/system-packages || true
 	DEBUG=on $(PY) manage.py migrate --no-input
 	DEBUG=on $(PY) manage.py demo_account
-	DEBUG=on ALLOWED_HOSTS=127.0.0.1,localhost $(BIN)/honcho -f Procfile.dev start
+	PATH="$(CURDIR)/$(BIN):$$PATH" DEBUG=on ALLOWED_HOSTS=127.0.0.1,localhost honcho -f Procfile.dev start
 
 test: setup system-packages
 	$(BIN)/ruff check .

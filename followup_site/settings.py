@@ -180,12 +180,13 @@ if not REDIS_URL:
     # transport. Its default polling interval of 1 s makes every task wait
     # about a second; 0.1 s keeps the development server snappy.
     _queue = VAR_DIR / "celery-queue"
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_queue / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue / "out"),
         "data_folder_out": str(_queue / "out"),
-        "data_folder_processed": str(_queue / "processed"),
+        "processed_folder": str(_queue / "processed"),
+        "control_folder": str(_queue / "control"),
         "polling_interval": 0.1,
     }
 REMINDER_SWEEP_SECONDS = _read("REMINDER_SWEEP_SECONDS", env.int, default=60)

@@ -95,9 +95,9 @@ class CardFormat:
 FORMATS: dict[str, CardFormat] = {
     "a6": CardFormat("A6 note card", (105, 148), False, (14, 12), (162, 114), "C6"),
     "4x6": CardFormat("4×6 in note card", (101.6, 152.4), False, (14, 12), (162, 114), "C6"),
-    "folded-a4": CardFormat("Folded A4", (210, 297), True, (15, 12), (162, 114), "C6"),
+    "folded-a4": CardFormat("folded A4 card", (210, 297), True, (15, 12), (162, 114), "C6"),
     "folded-letter": CardFormat(
-        "Folded US Letter", (215.9, 279.4), True, (14, 12), (146.05, 111.125), "A2"
+        "folded US Letter card", (215.9, 279.4), True, (14, 12), (146.05, 111.125), "A2"
     ),
 }
 INKS = {"blue": "#1d3f8f", "black": "#1b1b1b"}
@@ -116,6 +116,10 @@ MAX_ADDRESS_LINES = 8
 # smallest size that still reads comfortably on paper.
 MESSAGE_SIZES_PT = (20, 18, 16, 14, 12)
 ADDRESS_SIZES_PT = (18, 16, 14, 12)
+RETURN_ADDRESS_SIZES_PT = (11, 10, 9)
+# Share of the envelope each address block may fill (matches cards.css).
+ADDRESS_BOX = (0.50, 0.45)
+RETURN_ADDRESS_BOX = (0.45, 0.32)
 LINE_HEIGHT = 1.3  # in em; the template receives it in pt, so CSS and estimate agree
 PARAGRAPH_GAP_LINES = 0.5  # ruled cards use 0 and indent, so text stays on the rules
 SIGN_OFF_GAP_LINES = 1.0
@@ -137,12 +141,11 @@ def _base_dir() -> Path:
 
 @cache
 def _font_metrics() -> tuple[dict[int, float], float]:
-    """Advance width in em per code point, read once per process."""
+    """Advance widths in em per code point, and the space's; read once per process."""
     font = TTFont(_base_dir() / "static" / "fonts" / FONT_FILE, lazy=True)
     units = font["head"].unitsPerEm
     hmtx = font["hmtx"]
     advances = {code: hmtx[name][0] / units for code, name in font.getBestCmap().items()}
-    # Caveat's real ascender + descender decide how tall a line box gets.
     return advances, advances[ord(" ")]
 
 
@@ -273,22 +276,16 @@ def _message_size(index: int, card: Card, fmt: CardFormat, ruled: bool, sizes) -
             card_index=index,
             recipient_name=card.recipient_name,
             excess_chars=excess,
-            what=f"message on the {fmt.label.lower()}",
+            what=f"message on the {fmt.label}",
         )
     return size
 
 
-def _address_size(index: int, card: Card, fmt: CardFormat) -> int:
-    # The address block takes the lower right half of the envelope.
-    box = (fmt.envelope_mm[0] * 0.5, fmt.envelope_mm[1] * 0.45)
-    blocks = [(line, 0.0) for line in _lines(_envelope_to(card))]
-    size, excess = _size_fit(blocks, box, ADDRESS_SIZES_PT)
+def _address_size(index: int, card: Card, text: str, box_mm, sizes, what: str) -> int:
+    size, excess = _size_fit([(line, 0.0) for line in _lines(text)], box_mm, sizes)
     if size is None:
         raise CardTooLong(
-            card_index=index,
-            recipient_name=card.recipient_name,
-            excess_chars=excess,
-            what="envelope address",
+            card_index=index, recipient_name=card.recipient_name, excess_chars=excess, what=what
         )
     return size
 
@@ -317,12 +314,22 @@ def _card_context(card: Card, size: int, ruled: bool) -> dict:
     }
 
 
-def _envelope_context(card: Card, size: int) -> dict:
+def _envelope_context(index: int, card: Card, fmt: CardFormat) -> dict:
+    width, height = fmt.envelope_mm
+    to_text, from_text = _envelope_to(card), card.return_address
+    to_box = (width * ADDRESS_BOX[0], height * ADDRESS_BOX[1])
+    from_box = (width * RETURN_ADDRESS_BOX[0], height * RETURN_ADDRESS_BOX[1])
+    to_size = _address_size(index, card, to_text, to_box, ADDRESS_SIZES_PT, "envelope address")
+    from_size = _address_size(
+        index, card, from_text, from_box, RETURN_ADDRESS_SIZES_PT, "return address"
+    )
     return {
-        "to_lines": _lines(_envelope_to(card)),
-        "from_lines": _lines(card.return_address),
-        "size": _pt(size),
-        "line": _pt(size * LINE_HEIGHT),
+        "to_lines": _lines(to_text),
+        "from_lines": _lines(from_text),
+        "size": _pt(to_size),
+        "line": _pt(to_size * LINE_HEIGHT),
+        "from_size": _pt(from_size),
+        "from_line": _pt(from_size * LINE_HEIGHT),
     }
 
 
@@ -348,7 +355,7 @@ def _html(cards, sizes, fmt, key, ink, paper, ruled, envelopes, css_url) -> str:
     for index, card in enumerate(cards):
         entry = {"index": index, **_card_context(card, sizes[index], ruled)}
         if envelopes:
-            entry["envelope"] = _envelope_context(card, _address_size(index, card, fmt))
+            entry["envelope"] = _envelope_context(index, card, fmt)
         entries.append(entry)
     context = {
         **_page_context(fmt, key, ink, paper, ruled),
@@ -362,7 +369,7 @@ def _html(cards, sizes, fmt, key, ink, paper, ruled, envelopes, css_url) -> str:
 
 
 class AssetRefused(ValueError):
-    pass
+    """The card renderer asked for a URL that is not one of the card's assets."""
 
 
 class CardAssetFetcher(URLFetcher):
@@ -377,10 +384,8 @@ class CardAssetFetcher(URLFetcher):
         # a warning, so a bug can never silently ship a half-built card.
         super().__init__(allowed_protocols=("https",), allow_redirects=False, fail_on_errors=True)
         self.static_root = Path(static_root or _base_dir() / "static")
-        self.requested: list[str] = []
 
     def fetch(self, url, headers=None):
-        self.requested.append(url)
         path = self.asset_path(url)
         return URLFetcherResponse(
             url, body=path.read_bytes(), headers={"Content-Type": ASSET_TYPES[path.suffix]}
@@ -434,7 +439,7 @@ def _size_step_down(index: int, card: Card, size: int, fmt: CardFormat) -> int:
             card_index=index,
             recipient_name=card.recipient_name,
             excess_chars=max(10, round(len(card.body) / 100) * 10),
-            what=f"message on the {fmt.label.lower()}",
+            what=f"message on the {fmt.label}",
         )
     return smaller[0]
 

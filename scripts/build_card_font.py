@@ -73,6 +73,7 @@ def woff2_load(package_dir: Path, subset_name: str) -> TTFont:
 
 def font_as_stream(font: TTFont) -> io.BytesIO:
     stream = io.BytesIO()
+    font.recalcTimestamp = False
     font.save(stream)
     stream.seek(0)
     return stream
@@ -96,8 +97,12 @@ def subset_unique(extra: TTFont, base: TTFont) -> TTFont:
 
 def fonts_merge(package_dir: Path) -> TTFont:
     base = woff2_load(package_dir, SUBSETS[0])
+    released = base["head"].created, base["head"].modified
     extra = subset_unique(woff2_load(package_dir, SUBSETS[1]), base)
     merged = Merger().merge([font_as_stream(base), font_as_stream(extra)])
+    # Keep the release's timestamp so a rebuild is byte-for-byte identical.
+    merged["head"].created, merged["head"].modified = released
+    merged.recalcTimestamp = False
     # Say what this file is, as the OFL asks for modified versions.
     merged["name"].setName(
         f"Caveat {WEIGHT}, latin + latin-ext subsets of {PACKAGE} merged with fontTools",
