@@ -22,7 +22,6 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from fontTools.ttLib import TTFont
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -295,23 +294,12 @@ def _envelope_to(card: Card) -> str:
 
 
 # ---------------------------------------------------------------- template
+# The template carries no inline styles (the site's CSP forbids them in the
+# preview): sizes, colours and pages are classes in static/cards/cards.css.
 
 
-def _pt(value: float) -> str:
-    # Preformatted so template localisation can never turn 23.4 into "23,4".
-    return f"{value:.2f}pt"
-
-
-def _card_context(card: Card, size: int, ruled: bool) -> dict:
-    line = size * LINE_HEIGHT
-    return {
-        "card": card,
-        "paragraphs": _paragraphs(card.body),
-        "size": _pt(size),
-        "line": _pt(line),
-        "paragraph_gap": _pt(0 if ruled else line * PARAGRAPH_GAP_LINES),
-        "sign_off_gap": _pt(line * SIGN_OFF_GAP_LINES),
-    }
+def _card_context(card: Card, size: int) -> dict:
+    return {"card": card, "paragraphs": _paragraphs(card.body), "size": size}
 
 
 def _envelope_context(index: int, card: Card, fmt: CardFormat) -> dict:
@@ -326,43 +314,32 @@ def _envelope_context(index: int, card: Card, fmt: CardFormat) -> dict:
     return {
         "to_lines": _lines(to_text),
         "from_lines": _lines(from_text),
-        "size": _pt(to_size),
-        "line": _pt(to_size * LINE_HEIGHT),
-        "from_size": _pt(from_size),
-        "from_line": _pt(from_size * LINE_HEIGHT),
+        "size": to_size,
+        "from_size": from_size,
     }
 
 
-def _page_context(fmt: CardFormat, key: str, ink: str, paper: str, ruled: bool) -> dict:
-    page_w, page_h = fmt.page_mm
-    env_w, env_h = fmt.envelope_mm
-    return {
-        "format_key": key,
-        "folded": fmt.folded,
-        "page_width": f"{page_w:.3f}mm",
-        "page_height": f"{page_h:.3f}mm",
-        "envelope_width": f"{env_w:.3f}mm",
-        "envelope_height": f"{env_h:.3f}mm",
-        "panel_margin": f"{fmt.margin_mm[0]:.2f}mm {fmt.margin_mm[1]:.2f}mm",
-        "ink_colour": INKS[ink],
-        "paper_colour": PAPERS[paper],
-        "ruled": ruled,
-    }
-
-
-def _html(cards, sizes, fmt, key, ink, paper, ruled, envelopes, css_url) -> str:
+def _sheets_html(cards, sizes, fmt, key, ink, paper, ruled, envelopes) -> str:
     entries = []
     for index, card in enumerate(cards):
-        entry = {"index": index, **_card_context(card, sizes[index], ruled)}
+        entry = {"index": index, **_card_context(card, sizes[index])}
         if envelopes:
             entry["envelope"] = _envelope_context(index, card, fmt)
         entries.append(entry)
     context = {
-        **_page_context(fmt, key, ink, paper, ruled),
+        "format_key": key,
+        "folded": fmt.folded,
+        "ink": ink,
+        "paper": paper,
+        "ruled": ruled,
         "cards": entries,
-        "css_url": css_url,
     }
-    return render_to_string("cards/cards.html", context)
+    return render_to_string("cards/_sheets.html", context)
+
+
+def _document_html(sheets: str) -> str:
+    css_url = ASSET_ORIGIN + "static/cards/cards.css"
+    return render_to_string("cards/cards.html", {"sheets": sheets, "css_url": css_url})
 
 
 # ---------------------------------------------------------------- fetching
@@ -464,20 +441,22 @@ def cards_render(
     as_html: bool = False,
 ) -> bytes | str:
     """PDF bytes for the cards, one page (or folded sheet) each, plus an
-    envelope page after each card if asked; ``as_html`` returns the preview."""
+    envelope page after each card if asked.
+
+    ``as_html`` returns the same cards as an HTML fragment for a browser
+    preview instead; the page showing it links ``cards/cards.css``."""
     cards = _request_check(cards, card_format, ink, paper)
     fmt = FORMATS[card_format]
     sizes = [_message_size(i, card, fmt, ruled, MESSAGE_SIZES_PT) for i, card in enumerate(cards)]
     page_args = (fmt, card_format, ink, paper, ruled, envelopes)
     if as_html:
-        return _html(cards, sizes, *page_args, css_url=static("cards/cards.css"))
+        return _sheets_html(cards, sizes, *page_args)
 
-    css_url = ASSET_ORIGIN + "static/cards/cards.css"
-    document = _document(_html(cards, sizes, *page_args, css_url=css_url))
+    document = _document(_document_html(_sheets_html(cards, sizes, *page_args)))
     # The estimate keeps a safety margin, but the real layout has the last
     # word: step an overflowing card down once more and lay out again.
     while overflowing := _overflowing_cards(document, fmt):
         for index in overflowing:
             sizes[index] = _size_step_down(index, cards[index], sizes[index], fmt)
-        document = _document(_html(cards, sizes, *page_args, css_url=css_url))
+        document = _document(_document_html(_sheets_html(cards, sizes, *page_args)))
     return document.write_pdf()

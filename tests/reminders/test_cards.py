@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -73,7 +74,7 @@ def _base_fonts(page) -> set[str]:
 
 def _font_sizes(html: str) -> list[float]:
     return [
-        float(size) for size in re.findall(r'data-card="\d+" style="font-size: ([\d.]+)pt', html)
+        float(size) for size in re.findall(r'class="message size-(\d+)" data-card="\d+"', html)
     ]
 
 
@@ -180,13 +181,57 @@ def test_twenty_cards_make_twenty_pages():
     assert len(_reader(pdf).pages) == 20
 
 
-def test_the_preview_uses_the_same_template_with_static_urls():
-    html = cards_render(cards=[CARD], as_html=True, ruled=True)
+def test_the_preview_is_the_printed_markup_without_inline_styles():
+    html = cards_render(cards=[CARD], as_html=True, ruled=True, ink="black", paper="white")
 
-    assert '<link rel="stylesheet" href="/static/cards/cards.css">' in html
     assert "card-assets.invalid" not in html
     assert "Dear Dana," in html
-    assert 'class="cards format-a6 flat ruled"' in html
+    assert 'class="cards format-a6 flat ruled ink-black paper-white"' in html
+    # The site's Content Security Policy blocks inline styles in the preview.
+    assert "style=" not in html
+    assert "<style" not in html
+
+
+def _css_rules() -> dict[str, str]:
+    css = (Path(cards.__file__).resolve().parent.parent / "static/cards/cards.css").read_text()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return {
+        " ".join(selector.split()): body.strip()
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+    }
+
+
+@pytest.mark.parametrize("card_format", sorted(cards.FORMATS))
+def test_the_stylesheet_matches_each_format(card_format):
+    fmt, rules = cards.FORMATS[card_format], _css_rules()
+    width, height = (f"{value:g}mm" for value in fmt.page_mm)
+    env_width, env_height = (f"{value:g}mm" for value in fmt.envelope_mm)
+    envelope_page = f"envelope-{fmt.envelope_label.lower()}"
+
+    assert rules[f"@page card-{card_format}"] == f"size: {width} {height};"
+    sheet = rules[f".format-{card_format} .sheet"]
+    assert f"page: card-{card_format}; width: {width}; height: {height};" == sheet
+    margin = " ".join(f"{value:g}mm" for value in fmt.margin_mm)
+    assert rules[f".format-{card_format}"] == f"--panel-margin: {margin};"
+    assert rules[f"@page {envelope_page}"] == f"size: {env_width} {env_height};"
+    envelope = rules.get(f".format-{card_format} .envelope", rules[".envelope"])
+    assert envelope == f"page: {envelope_page}; width: {env_width}; height: {env_height};"
+
+
+def test_the_stylesheet_has_every_ink_paper_and_size():
+    rules = _css_rules()
+    for name, colour in cards.INKS.items():
+        assert rules[f".ink-{name}"] == f"--ink: {colour};"
+    for name, colour in cards.PAPERS.items():
+        assert rules[f".paper-{name}"] == f"--paper: {colour};"
+    sizes = {*cards.MESSAGE_SIZES_PT, *cards.ADDRESS_SIZES_PT, *cards.RETURN_ADDRESS_SIZES_PT}
+    for size in sizes:
+        assert rules[f".size-{size}"] == f"font-size: {size}pt;"
+    assert rules[".message, .envelope address"] == f"line-height: {cards.LINE_HEIGHT:g};"
+    gap = cards.LINE_HEIGHT * cards.PARAGRAPH_GAP_LINES
+    assert rules[".message .paragraph"] == f"margin-top: {gap:g}em;"
+    sign_off_gap = cards.LINE_HEIGHT * cards.SIGN_OFF_GAP_LINES
+    assert rules[".message .sign-off"] == f"margin-top: {sign_off_gap:g}em;"
 
 
 # ---------------------------------------------------------------- fitting
