@@ -1,0 +1,219 @@
+"""The pages behind the signed links in reminder emails.
+
+A GET only shows what the link would do: mail scanners and link previews
+fetch every URL in an email, and must change nothing. One POST from the
+page's button acts. The signature is the only credential, so these pages work
+logged out; see reminders/links.py for what a token is bound to.
+"""
+
+import importlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from interviews.models import Candidate
+
+from . import links, planning
+from .links import LinkError, link_check
+from .models import FollowUp
+
+# --- The actions, until the planning services provide them ------------------
+
+
+def _service(name, fallback):
+    """reminders.services.<name> when that exists, else the fallback here."""
+    try:
+        module = importlib.import_module("reminders.services")
+    except ModuleNotFoundError as exc:
+        if exc.name != "reminders.services":
+            raise
+        return fallback
+    return getattr(module, name, fallback)
+
+
+def _mark_done(*, followup, channel, now):
+    FollowUp.objects.filter(pk=followup.pk, status__in=FollowUp.PENDING).update(
+        status=FollowUp.Status.DONE,
+        done_at=now,
+        done_channel=channel,
+        remind_at=None,
+        updated_at=now,
+    )
+    # A done check-in is what plans the next one.
+    planning.followups_plan(application=followup.application, now=now)
+
+
+def _snooze(*, followup, until, now):
+    FollowUp.objects.filter(pk=followup.pk, status__in=FollowUp.PENDING).update(
+        snoozed_until=until, remind_at=until, updated_at=now
+    )
+
+
+def snooze_until(followup, now):
+    """The same wall-clock time on the next calendar day, in the candidate's zone.
+
+    A day is a calendar day: across a daylight-saving change a snooze from
+    09:00 still ends at 09:00, 23 or 25 hours later.
+    """
+    tz = followup.candidate.tz
+    local = now.astimezone(tz)
+    return datetime.combine(local.date() + timedelta(days=1), local.time(), tzinfo=tz)
+
+
+def _act_done(followup, now):
+    mark_done = _service("followup_mark_done", _mark_done)
+    mark_done(followup=followup, channel=followup.channel, now=now)
+
+
+def _act_snooze(followup, now):
+    snooze = _service("followup_snooze", _snooze)
+    snooze(followup=followup, until=snooze_until(followup, now), now=now)
+
+
+def _act_unsubscribe(followup, now):
+    Candidate.objects.filter(pk=followup.candidate_id).update(reminders_paused=True)
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    explanation: str
+    button: str
+    done_title: str
+    done_message: str
+    act: object
+
+
+ACTIONS = {
+    links.DONE: Action(
+        title="Mark this follow-up done?",
+        explanation="Do this once you have sent it. It will drop off your list and "
+        "no more reminders come for it.",
+        button="Yes, mark it done",
+        done_title="Marked done",
+        done_message="Well done. Nothing more is owed for this one.",
+        act=_act_done,
+    ),
+    links.SNOOZE: Action(
+        title="Snooze this follow-up for a day?",
+        explanation="You will get one more reminder at this time tomorrow. "
+        "Its due date stays where it is.",
+        button="Snooze for a day",
+        done_title="Snoozed",
+        done_message="It will ask for your attention again tomorrow.",
+        act=_act_snooze,
+    ),
+    links.UNSUBSCRIBE: Action(
+        title="Pause reminder emails?",
+        explanation="No more reminder emails will come until you resume them in "
+        "Settings. Your follow-ups stay on your dashboard.",
+        button="Pause reminder emails",
+        done_title="Reminders paused",
+        done_message="You will get no more reminder emails. Resume them any time in Settings.",
+        act=_act_unsubscribe,
+    ),
+}
+
+
+# --- Views ---------------------------------------------------------------------
+
+
+def _problem(request, error):
+    return render(
+        request,
+        "reminders/link_result.html",
+        {"title": error.title, "message": error.message, "failed": True},
+        status=error.status,
+    )
+
+
+def _page_context(followup, action):
+    return {
+        "followup": followup,
+        "action": action,
+        "tz": followup.candidate.tz,
+        "open_path": links.followup_path(followup),
+    }
+
+
+def _confirm_then_act(request, token, purpose):
+    action = ACTIONS[purpose]
+    try:
+        target = link_check(token, purpose=purpose, user=request.user)
+    except LinkError as error:
+        return _problem(request, error)
+    if request.method != "POST":
+        return render(
+            request, "reminders/link_confirm.html", _page_context(target.followup, action)
+        )
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            # Lock the row and check the token again under the lock: of two
+            # clicks at once, the second sees the first one's change and stops.
+            FollowUp.objects.select_for_update().filter(pk=target.followup.pk).first()
+            target = link_check(token, purpose=purpose, user=request.user)
+            action.act(target.followup, now)
+    except LinkError as error:
+        return _problem(request, error)
+    except ValidationError as error:
+        return _problem(
+            request, LinkError(409, "That could not be done", " ".join(error.messages))
+        )
+    context = _page_context(target.followup, action)
+    context.update(title=action.done_title, message=action.done_message, failed=False)
+    if purpose == links.UNSUBSCRIBE:
+        context["settings_path"] = reverse("settings")
+    return render(request, "reminders/link_result.html", context)
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_done(request, token):
+    return _confirm_then_act(request, token, links.DONE)
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_snooze(request, token):
+    return _confirm_then_act(request, token, links.SNOOZE)
+
+
+# One-click unsubscribe (RFC 8058): the mail provider POSTs
+# "List-Unsubscribe=One-Click" with no cookies and no form, so there is no
+# CSRF token to check. The signed token in the URL is the credential, and
+# pausing reminders is all it can do.
+@csrf_exempt
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_unsubscribe(request, token):
+    return _confirm_then_act(request, token, links.UNSUBSCRIBE)
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def link_card(request, token):
+    """Download the thank-you card: reading changes nothing, so no POST step."""
+    try:
+        target = link_check(token, purpose=links.CARD, user=request.user)
+    except LinkError as error:
+        return _problem(request, error)
+    if target.followup.kind != FollowUp.Kind.THANK_YOU:
+        return _problem(
+            request,
+            LinkError(404, "No card for this follow-up", "Only thank-you notes become cards."),
+        )
+    # Imported here: printing pulls in WeasyPrint, which the rest of the links
+    # do not need.
+    from .printing import card_pdf_response
+
+    return card_pdf_response(followups=[target.followup])
