@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Count
 
 from .models import FollowUp, SendFailure, Sweep
 
@@ -21,9 +22,33 @@ class SweepAdmin(admin.ModelAdmin):
         "emails_sent",
         "failures",
     ]
+    list_filter = [("finished_at", admin.EmptyFieldListFilter)]
+    date_hierarchy = "started_at"
 
 
 @admin.register(SendFailure)
 class SendFailureAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "candidate", "error"]
+    """Reminder emails the mail server refused; their follow-ups stay owed and retry."""
+
+    list_display = ["occurred_at", "candidate", "short_error", "followup_count"]
+    list_filter = [("occurred_at", admin.DateFieldListFilter)]
+    search_fields = ["error", "candidate__full_name", "candidate__user__email"]
+    date_hierarchy = "occurred_at"
     raw_id_fields = ["candidate", "followups"]
+    readonly_fields = ["candidate", "occurred_at", "error", "followups"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("candidate__user")
+            .annotate(followup_total=Count("followups"))
+        )
+
+    @admin.display(description="Error")
+    def short_error(self, obj):
+        return obj.error if len(obj.error) <= 120 else f"{obj.error[:119]}…"
+
+    @admin.display(description="Follow-ups", ordering="followup_total")
+    def followup_count(self, obj):
+        return obj.followup_total
