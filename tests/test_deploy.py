@@ -8,6 +8,7 @@ is started here the same way.
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -417,3 +418,17 @@ def test_the_beat_command_starts_on_redis(compose, tmp_path, start, redis_url):
     command = [*compose["services"]["beat"]["command"], "--schedule", str(tmp_path / "beat")]
     beat = start(command, env, tmp_path / "beat.log")
     beat.wait_for(lambda: "beat: Starting" in beat.output())
+
+
+# Documentation ----------------------------------------------------------------------------
+
+
+def test_every_variable_the_settings_read_is_documented():
+    source = (BASE_DIR / "followup_site" / "settings.py").read_text()
+    read = set(re.findall(r'(?:env\.\w+|_read|_flag)\(\s*"([A-Z_]+)"', source))
+    assert read >= {"DEBUG", "SECRET_KEY", "EMAIL_URL", "INSECURE_LOCAL_HTTP"}
+    example = (BASE_DIR / ".env.example").read_text()
+    guide = (BASE_DIR / "docs" / "deploy.md").read_text()
+    for name in sorted(read | {"PORT", "WEB_CONCURRENCY"}):
+        assert re.search(rf"^#? ?{name}=", example, re.MULTILINE), f"{name} not in .env.example"
+        assert f"| `{name}` |" in guide, f"{name} not in docs/deploy.md"
