@@ -1,6 +1,8 @@
 """Shared fixtures: personas (an owner and a stranger who must see nothing of theirs)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,6 +18,21 @@ def service_unavailable(reason):
     if REQUIRE_SERVICES:
         pytest.fail(f"required service unavailable: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    # SQLite's in-memory test database is shared between threads through a
+    # shared cache, whose table locks fail at once ("database table is
+    # locked") instead of waiting, and another process cannot open it at all.
+    # A file (removed after the run) behaves like the SQLite the product
+    # runs on: WAL, a busy timeout, visible to a Celery worker subprocess.
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = Path(tempfile.gettempdir()) / f"followup-test-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.fixture(autouse=True)
