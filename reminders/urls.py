@@ -1,10 +1,16 @@
 from django.urls import path
 
-from . import health, link_views, views
+from . import card_views, health, link_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("settings/", views.settings_view, name="settings"),
+    # Printable thank-you cards: the preview, the panel PDF, one card.
+    path("interviews/<int:pk>/cards/", card_views.interview_cards, name="interview_cards"),
+    path(
+        "interviews/<int:pk>/cards.pdf", card_views.interview_cards_pdf, name="interview_cards_pdf"
+    ),
+    path("followups/<int:pk>/card.pdf", card_views.followup_card_pdf, name="followup_card_pdf"),
     # Signed links from reminder emails (reminders/links.py).
     path("r/<str:token>/done/", link_views.link_done, name="link_done"),
     path("r/<str:token>/snooze/", link_views.link_snooze, name="link_snooze"),

@@ -1,0 +1,52 @@
+from django import forms
+
+from . import cards
+from .printing import CardOptions
+
+
+class CardOptionsForm(forms.Form):
+    """Print options for the card preview: fixed lists only (reminders/cards.py).
+
+    Field names match the query string that card_pdf_response reads, so the
+    Download link carries the previewed options unchanged.
+    """
+
+    format = forms.ChoiceField(
+        label="Card", choices=[(key, fmt.label) for key, fmt in cards.FORMATS.items()]
+    )
+    ink = forms.ChoiceField(choices=[(key, key.capitalize()) for key in cards.INKS])
+    paper = forms.ChoiceField(choices=[(key, key.capitalize()) for key in cards.PAPERS])
+    ruled = forms.BooleanField(label="Ruled lines", required=False)
+    envelopes = forms.BooleanField(label="Envelopes", required=False)
+
+    def __init__(self, data=None, *, default: CardOptions):
+        # A GET without options shows the candidate's defaults, unbound.
+        super().__init__(data or None, initial=self._initial(default))
+        for name in ("format", "ink", "paper"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        for name in ("ruled", "envelopes"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+        self.default = default
+
+    @staticmethod
+    def _initial(options: CardOptions) -> dict:
+        return {
+            "format": options.card_format,
+            "ink": options.ink,
+            "paper": options.paper,
+            "ruled": options.ruled,
+            "envelopes": options.envelopes,
+        }
+
+    def options(self) -> CardOptions:
+        """The chosen options; the defaults when nothing valid was sent."""
+        if not self.is_bound or not self.is_valid():
+            return self.default
+        data = self.cleaned_data
+        return CardOptions(
+            card_format=data["format"],
+            ink=data["ink"],
+            paper=data["paper"],
+            ruled=data["ruled"],
+            envelopes=data["envelopes"],
+        )
