@@ -49,7 +49,7 @@ def _heading(followup):
 
 def _for_whom(followup):
     if not followup.contact_id:
-        return followup.application.company
+        return ""
     contact = followup.contact
     return f"{contact.name}, {contact.title}" if contact.title else contact.name
 
