@@ -1,7 +1,9 @@
 from django import forms
 
-from interviews.forms import PlainHelperMixin
+from interviews.forms import DateInput, PlainHelperMixin
 from interviews.models import Candidate
+
+from .models import FollowUp
 
 
 class TimeInput(forms.TimeInput):
@@ -46,3 +48,40 @@ class FollowUpSettingsForm(PlainHelperMixin, forms.ModelForm):
             "quiet_hours_start": TimeInput(format="%H:%M"),
             "quiet_hours_end": TimeInput(format="%H:%M"),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("quiet_hours_start"), cleaned.get("quiet_hours_end")
+        # Either order works (21:00–08:00 spans midnight); equal times would be
+        # an empty window and read like a mistake.
+        if start is not None and start == end:
+            self.add_error("quiet_hours_end", "Quiet hours need an end different from the start.")
+        return cleaned
+
+
+class DraftForm(forms.Form):
+    subject = forms.CharField(max_length=200, required=False)
+    draft = forms.CharField(
+        max_length=FollowUp._meta.get_field("draft").max_length,
+        required=False,
+        label="Draft",
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "true"}),
+    )
+
+
+class DoneForm(forms.Form):
+    done_on = forms.DateField(label="Done on", widget=DateInput())
+    channel = forms.ChoiceField(label="How", choices=FollowUp.Channel.choices)
+
+
+class SnoozeForm(forms.Form):
+    CHOICES = [("day", "A day"), ("three_days", "Three days"), ("date", "Until a date")]
+
+    choice = forms.ChoiceField(choices=CHOICES)
+    day = forms.DateField(required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("choice") == "date" and not cleaned.get("day"):
+            self.add_error("day", "Pick the date to be reminded again.")
+        return cleaned

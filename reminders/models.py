@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from interviews.models import Application, Candidate, Contact, Interview, OwnedQuerySet
 
@@ -140,6 +141,11 @@ class FollowUp(models.Model):
     @property
     def is_pending(self):
         return self.status in self.PENDING
+
+    @property
+    def is_overdue(self):
+        """Pending past its due time; overdue items show on the dashboard, never email."""
+        return self.is_pending and self.due_at < timezone.now()
 
 
 class Sweep(models.Model):

@@ -5,6 +5,19 @@ from . import card_views, health, link_views, views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("settings/", views.settings_view, name="settings"),
+    # One follow-up: its draft and the candidate's actions (all POST but the page).
+    path("followups/<int:pk>/", views.followup_detail, name="followup_detail"),
+    path("followups/<int:pk>/draft/", views.followup_draft, name="followup_draft"),
+    path(
+        "followups/<int:pk>/draft/reset/",
+        views.followup_draft_reset,
+        name="followup_draft_reset",
+    ),
+    path("followups/<int:pk>/done/", views.followup_done, name="followup_done"),
+    path("followups/<int:pk>/snooze/", views.followup_snooze, name="followup_snooze"),
+    path("followups/<int:pk>/skip/", views.followup_skip, name="followup_skip"),
+    path("followups/<int:pk>/reply/", views.followup_reply, name="followup_reply"),
+    path("followups/<int:pk>/undo/", views.followup_undo, name="followup_undo"),
     # Printable thank-you cards: the preview, the panel PDF, one card.
     path("interviews/<int:pk>/cards/", card_views.interview_cards, name="interview_cards"),
     path(

@@ -1,12 +1,22 @@
 """The dashboard, follow-up pages and settings. Rows come through get_owned_or_404."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from interviews.access import get_owned_or_404
 from interviews.models import Interview
 
-from .forms import FollowUpSettingsForm
+from . import services
+from .board import board_for, habit_for
+from .forms import DoneForm, DraftForm, FollowUpSettingsForm, SnoozeForm
+from .guardrails import data_attributes, guardrails_check
+from .models import FollowUp
+from .rules import RULES, prompts_for
 
 
 def dashboard(request):
@@ -16,8 +26,10 @@ def dashboard(request):
         request,
         "reminders/dashboard.html",
         {
+            "board": board_for(candidate=request.candidate, now=now),
+            "habit": habit_for(candidate=request.candidate, now=now),
             "upcoming": interviews.upcoming(now)[:10],
-            "awaiting_notes": interviews.awaiting_notes(now),
+            "awaiting_notes": list(interviews.awaiting_notes(now)),
             "now": now,
         },
     )
@@ -26,7 +38,156 @@ def dashboard(request):
 def settings_view(request):
     form = FollowUpSettingsForm(request.POST or None, instance=request.candidate)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Settings saved.")
+        services.candidate_settings_save(form=form)
+        messages.success(request, "Settings saved; your follow-ups are re-planned.")
         return redirect("settings")
     return render(request, "reminders/settings.html", {"form": form})
+
+
+# One follow-up ------------------------------------------------------------------------
+
+
+def _get_followup(request, pk):
+    return get_owned_or_404(FollowUp, request.user, pk=pk)
+
+
+def mailto_url(followup, subject=None, body=None):
+    """A mailto: link with recipient, subject and body percent-encoded (RFC 6068).
+
+    Line ends are sent as CRLF, which mail programs expect in a mailto body.
+    """
+    address = followup.contact.email if followup.contact else ""
+    subject = followup.subject if subject is None else subject
+    body = (followup.draft if body is None else body).replace("\r\n", "\n").replace("\n", "\r\n")
+    query = f"subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+    return f"mailto:{quote(address, safe='@')}?{query}"
+
+
+def followup_detail(request, pk, draft_form=None):
+    followup = _get_followup(request, pk)
+    candidate = followup.candidate
+    now = timezone.now()
+    draft_form = draft_form or DraftForm(
+        initial={"subject": followup.subject, "draft": followup.draft}
+    )
+    draft_text = draft_form["draft"].value() or ""
+    context = {
+        "followup": followup,
+        "application": followup.application,
+        "interview": followup.interview,
+        "draft_form": draft_form,
+        "done_form": DoneForm(
+            initial={"done_on": timezone.localdate(now), "channel": followup.channel}
+        ),
+        "snooze_form": SnoozeForm(initial={"choice": "date"}),
+        "guardrails": guardrails_check(
+            kind=followup.kind, text=draft_text, linkedin_limit=candidate.linkedin_note_limit
+        ),
+        "guardrail_attributes": data_attributes(
+            kind=followup.kind, linkedin_limit=candidate.linkedin_note_limit
+        ),
+        "prompts": prompts_for(followup),
+        "checklist": RULES[followup.kind].checklist,
+        "mailto": mailto_url(followup) if followup.channel == FollowUp.Channel.EMAIL else "",
+        "is_overdue": followup.is_pending and followup.due_at < now,
+        "can_record_reply": followup.application.status == "active"
+        and not followup.application.employer_replied_at,
+    }
+    return render(request, "reminders/followup_detail.html", context)
+
+
+def _act(request, pk, action, success):
+    """Run one candidate action on a follow-up and go back to its page."""
+    followup = _get_followup(request, pk)
+    try:
+        action(followup)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("followup_detail", pk=followup.pk)
+
+
+@require_POST
+def followup_draft(request, pk):
+    followup = _get_followup(request, pk)
+    form = DraftForm(request.POST)
+    if form.is_valid():
+        try:
+            warnings = services.followup_draft_save(
+                followup=followup,
+                subject=form.cleaned_data["subject"],
+                draft=form.cleaned_data["draft"],
+            )
+        except ValidationError as error:
+            form.add_error("draft", error)
+        else:
+            messages.success(request, "Draft saved; it will not be rewritten by planning.")
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("followup_detail", pk=followup.pk)
+    return followup_detail(request, pk, draft_form=form)
+
+
+@require_POST
+def followup_draft_reset(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda f: services.followup_draft_reset(followup=f),
+        "Back to the suggested draft.",
+    )
+
+
+@require_POST
+def followup_done(request, pk):
+    form = DoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the date and how you sent it.")
+        return redirect("followup_detail", pk=_get_followup(request, pk).pk)
+    return _act(
+        request,
+        pk,
+        lambda f: services.followup_mark_done(
+            followup=f, done_on=form.cleaned_data["done_on"], channel=form.cleaned_data["channel"]
+        ),
+        "Marked done. Well kept!",
+    )
+
+
+@require_POST
+def followup_snooze(request, pk):
+    form = SnoozeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("followup_detail", pk=_get_followup(request, pk).pk)
+
+    def snooze(followup):
+        until = services.snooze_until(
+            candidate=followup.candidate,
+            choice=form.cleaned_data["choice"],
+            day=form.cleaned_data.get("day"),
+        )
+        services.followup_snooze(followup=followup, until=until)
+
+    return _act(request, pk, snooze, "Snoozed. You will be reminded again then.")
+
+
+@require_POST
+def followup_skip(request, pk):
+    return _act(request, pk, lambda f: services.followup_skip(followup=f), "Skipped.")
+
+
+@require_POST
+def followup_reply(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda f: services.followup_reply_record(followup=f),
+        "Reply recorded: no further check-ins.",
+    )
+
+
+@require_POST
+def followup_undo(request, pk):
+    return _act(request, pk, lambda f: services.followup_undo(followup=f), "Undone.")

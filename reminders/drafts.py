@@ -1,0 +1,383 @@
+"""Drafts for every kind of follow-up, written from the candidate's profile and notes.
+
+Each builder takes a DraftContext and returns a Draft (subject, body). The
+wording adapts to what the notes hold: a missing qualification list, fit
+phrase, name or common ground drops the sentence that needed it, so a draft
+never shows an empty placeholder, a dangling "and" or "Dear ,".
+
+A thank-you body has a fixed shape that the printed card relies on
+(see letter_parts):
+
+    Dear Dana,
+                                  <- blank line
+    One or more message paragraphs.
+                                  <- blank line
+    Kind regards,
+    Sam
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Draft:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class DraftContext:
+    """What a draft may draw on. Everything but the candidate and application is optional."""
+
+    candidate: object
+    application: object
+    interview: object = None
+    contact: object = None
+    participant: object = None
+    channel: str = "email"
+    # 0 for a first check-in, 1, 2, 3 for the further ones.
+    position: int = 0
+
+    @property
+    def company(self):
+        return self.application.company.strip()
+
+    @property
+    def role(self):
+        return f"the {self.application.role.strip()} role"
+
+    @property
+    def later_round(self):
+        return bool(self.interview and self.interview.is_later_round)
+
+
+# Small pieces of language --------------------------------------------------------
+
+
+def name_list(items):
+    """'a', 'a and b', 'a, b and c': never a dangling 'and'."""
+    items = [item.strip() for item in items if item and item.strip()]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def as_sentence(text):
+    """The candidate's own words as a sentence: trimmed, with a final full stop."""
+    text = " ".join(text.split())
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text
+
+
+# Words that start a phrase in lower case when it is set inside a sentence.
+_LOWER_STARTS = {"a", "an", "the", "your", "our", "their", "its", "we", "my", "both", "being"}
+
+
+def as_phrase(text):
+    """The candidate's words set inside a sentence: no final stop, a lower-case
+    start when the first word is an ordinary one (proper names keep theirs)."""
+    text = " ".join(text.split()).rstrip(".!?;,: ")
+    first = text.split(" ", 1)[0]
+    if first.lower() in _LOWER_STARTS:
+        text = first.lower() + text[len(first) :]
+    return text
+
+
+_CLAUSE_STARTS = {"we", "i", "you", "they", "it", "both", "there"}
+
+
+def greeting(contact):
+    if contact is not None and contact.name.strip():
+        return f"Dear {contact.first_name},"
+    return "Hello,"
+
+
+def signature_lines(candidate, sign_off):
+    name = (candidate.card_signature or "").strip()
+    return [sign_off, name] if name else [sign_off]
+
+
+def meeting_day(interview, candidate):
+    """'Monday 2 March', in the candidate's own zone."""
+    local = timezone.localtime(interview.starts_at, candidate.tz)
+    return f"{local:%A} {local.day} {local:%B}"
+
+
+def letter(*, contact, paragraphs, candidate, sign_off):
+    text = "\n\n".join([greeting(contact), *[p for p in paragraphs if p]])
+    return text + "\n\n" + "\n".join(signature_lines(candidate, sign_off))
+
+
+def qualifications_for(ctx, limit=3):
+    """Two or three qualifications: what matched in this interview first, else the profile."""
+    matched = ctx.interview.qualification_matches() if ctx.interview else []
+    return (matched or ctx.candidate.qualification_list())[:limit], bool(matched)
+
+
+def fit_sentence(ctx):
+    if ctx.interview and ctx.interview.fit.strip():
+        fit = as_phrase(ctx.interview.fit)
+        # "we share a love of …" is a clause; "your focus on …" a noun phrase.
+        joint = "because" if fit.split(" ", 1)[0].lower() in _CLAUSE_STARTS else "because of"
+        return f"I am sure I would fit in well at {ctx.company}, not least {joint} {fit}."
+    if ctx.candidate.fit_phrase.strip() and not ctx.later_round:
+        return f"I would love to bring {as_phrase(ctx.candidate.fit_phrase)} to {ctx.company}."
+    return ""
+
+
+# Thank-you -------------------------------------------------------------------------
+
+_THANKS_BY_FORMAT = {
+    "in_person": "Thank you for meeting with me on {day} to talk about {role} at {company}",
+    "video": "Thank you for taking the time to speak with me on {day} about {role} at {company}",
+    "phone": "Thank you for our phone conversation on {day} about {role} at {company}",
+}
+
+
+def _thanks_sentence(ctx):
+    day = meeting_day(ctx.interview, ctx.candidate)
+    if ctx.later_round:
+        stage = ctx.interview.get_round_display().lower()
+        sentence = f"Thank you for your time in the {stage} on {day}"
+    else:
+        template = _THANKS_BY_FORMAT.get(ctx.interview.format, _THANKS_BY_FORMAT["in_person"])
+        sentence = template.format(day=day, role=ctx.role, company=ctx.company)
+    discussed = ctx.participant.discussed.strip() if ctx.participant else ""
+    if discussed:
+        sentence += f"; I especially enjoyed our talk about {as_phrase(discussed)}"
+    return sentence + "."
+
+
+def _qualifications_sentence(ctx):
+    if ctx.later_round:
+        items, matched = qualifications_for(ctx, limit=2)
+        if not matched:
+            return ""
+        return f"It confirmed for me that my experience with {name_list(items)} fits the role."
+    items, matched = qualifications_for(ctx)
+    if not items:
+        return ""
+    if matched:
+        return (
+            f"My experience with {name_list(items)} lines up closely with what the role asks for."
+        )
+    return f"I believe my background in {name_list(items)} would let me contribute from the start."
+
+
+def thank_you_message(ctx):
+    """The message paragraphs of a thank-you, without greeting or sign-off."""
+    opening = [_thanks_sentence(ctx), _qualifications_sentence(ctx), fit_sentence(ctx)]
+    if not opening[1] and not opening[2]:
+        opening.append(
+            "I am glad I could meet you."
+            if ctx.later_round
+            else "I enjoyed learning more about the team, and I remain very interested."
+        )
+    correction = ctx.participant.effective_correction if ctx.participant else ""
+    return [" ".join(s for s in opening if s), as_sentence(correction)]
+
+
+def thank_you(ctx):
+    sign_off = "Best wishes," if ctx.later_round else "Kind regards,"
+    body = letter(
+        contact=ctx.contact,
+        paragraphs=thank_you_message(ctx),
+        candidate=ctx.candidate,
+        sign_off=sign_off,
+    )
+    return Draft(subject=f"Thank you: {ctx.application.role.strip()} interview", body=body)
+
+
+def letter_parts(text):
+    """Split a thank-you text into (greeting, message, sign_off, signature) for a card.
+
+    Works on a draft the candidate may have edited: the first line is the
+    greeting only when it looks like one ("Dear …," / "Hi …,"); the last
+    non-empty line is the signature only when the line before it looks like a
+    sign-off ("Kind regards,"); a lone sign-off at the end is the sign-off with
+    no signature. Whatever is not recognised stays in the message, so no words
+    are ever lost. Returns empty strings for parts that are absent.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+    greeting_line = sign_off = signature = ""
+    if lines and _GREETING.match(lines[0].strip()):
+        greeting_line = lines.pop(0).strip()
+    trailing = [i for i, line in enumerate(lines) if line.strip()]
+    if trailing and _SIGN_OFF.match(lines[trailing[-1]].strip()):
+        sign_off = lines[trailing[-1]].strip()
+        del lines[trailing[-1] :]
+    elif len(trailing) >= 2 and _SIGN_OFF.match(lines[trailing[-2]].strip()):
+        sign_off, signature = lines[trailing[-2]].strip(), lines[trailing[-1]].strip()
+        del lines[trailing[-2] :]
+    message = "\n".join(lines).strip()
+    message = re.sub(r"\n{3,}", "\n\n", message)
+    return greeting_line, message, sign_off, signature
+
+
+_GREETING = re.compile(r"^(dear|hi|hello|good (morning|afternoon|evening))\b.{0,80}[,!]$", re.I)
+# A short line ending in a comma, such as "Kind regards," or "With thanks,".
+_SIGN_OFF = re.compile(r"^[^.!?\n]{2,40},$")
+
+
+# LinkedIn ----------------------------------------------------------------------------
+
+
+def _common_ground_sentence(participant):
+    ground = as_phrase(participant.common_ground) if participant else ""
+    if ground:
+        if ground.split(" ", 1)[0].lower() in {"we", "both"}:
+            return f"I enjoyed finding out that {ground}."
+        return f"I enjoyed our chat about {ground}."
+    discussed = as_phrase(participant.discussed) if participant else ""
+    return f"I enjoyed our conversation about {discussed}." if discussed else ""
+
+
+def linkedin_note(ctx):
+    """A connection note naming that person's common ground, within the candidate's limit."""
+    limit = ctx.candidate.linkedin_note_limit
+    hello = f"Hi {ctx.contact.first_name}," if ctx.contact else "Hello,"
+    day = meeting_day(ctx.interview, ctx.candidate)
+    thanks_long = f"thank you for meeting me on {day} about {ctx.role} at {ctx.company}."
+    thanks_short = f"thank you for our conversation on {day}."
+    ground = _common_ground_sentence(ctx.participant)
+    closing = "I would be glad to stay connected."
+    # Most personal first: the common ground outranks the date and the closing.
+    for parts in (
+        [hello, thanks_long, ground, closing],
+        [hello, thanks_long, ground],
+        [hello, thanks_short, ground],
+        [hello, ground],
+    ):
+        note = " ".join(p for p in parts if p)
+        if len(note) <= limit:
+            break
+    return Draft(subject="LinkedIn connection note", body=fit_to_limit(note, limit))
+
+
+def fit_to_limit(text, limit):
+    """`text` cut to at most `limit` characters at the best boundary available:
+    a sentence end, else a phrase break, else a word, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    window = text[:limit]
+    sentence_end = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+    if sentence_end >= limit // 2:
+        return window[: sentence_end + 1]
+    window = text[: limit - 1]
+    for pattern in (r"[,;:–—]\s", r"\s"):
+        breaks = [m.start() for m in re.finditer(pattern, window)]
+        if breaks and breaks[-1] >= limit // 2:
+            return window[: breaks[-1]].rstrip(" ,;:–—") + "…"
+    return window.rstrip() + "…"
+
+
+# Check-ins ---------------------------------------------------------------------------
+
+
+def _first_check_in(ctx):
+    paragraphs = ["I hope your week is going well."]
+    interest = f"I wanted to let you know that I am still very interested in {ctx.role} at "
+    interest += f"{ctx.company}"
+    if ctx.interview:
+        day = meeting_day(ctx.interview, ctx.candidate)
+        interest = (
+            f"Since we spoke on {day}, my interest in {ctx.role} at {ctx.company} "
+            "has only grown, and I wanted to let you know"
+        )
+    paragraphs[0] += " " + interest + "."
+    items, _ = qualifications_for(ctx, limit=1)
+    if items:
+        paragraphs[0] += f" I would especially enjoy putting {items[0]} to work for your team."
+    help_offer = "If there is anything more you would like to know, I am happy to answer it."
+    if ctx.interview and ctx.interview.decision_promised_on:
+        patience = "I know decisions like this often take longer than planned."
+    else:
+        patience = "There is no need to reply before you are ready."
+    paragraphs.append(f"{help_offer} {patience}")
+    return paragraphs
+
+
+_FURTHER_NOTES = (
+    "A short note to say I remain very interested in {role} at {company}. "
+    "If anything would help your decision, I would be happy to provide it.",
+    "I am still keen on {role} at {company} and glad to help with anything you need from me.",
+    "One last short note: my interest in {role} at {company} is unchanged, "
+    "and I would be glad to hear whenever there is news.",
+)
+
+
+def check_in(ctx):
+    """A check-in: an email or LinkedIn message, or talking points for a phone call."""
+    if ctx.channel == "phone":
+        return phone_talking_points(ctx)
+    if ctx.position == 0:
+        paragraphs, sign_off = _first_check_in(ctx), "Kind regards,"
+    else:
+        note = _FURTHER_NOTES[min(ctx.position, len(_FURTHER_NOTES)) - 1]
+        paragraphs, sign_off = [note.format(role=ctx.role, company=ctx.company)], "Best wishes,"
+    body = letter(
+        contact=ctx.contact, paragraphs=paragraphs, candidate=ctx.candidate, sign_off=sign_off
+    )
+    return Draft(subject=f"{ctx.application.role.strip()}: checking in", body=body)
+
+
+def phone_talking_points(ctx):
+    name = ctx.candidate.full_name.strip()
+    when = f" on {meeting_day(ctx.interview, ctx.candidate)}" if ctx.interview else ""
+    who = f"you are {name}, " if name else "who you are, "
+    points = [
+        f"Say {who}interviewed for {ctx.role}{when}.",
+        f"Say you are still very interested in the role and in {ctx.company}.",
+    ]
+    items, _ = qualifications_for(ctx, limit=1)
+    if items and ctx.position == 0:
+        points.append(f"If it fits the conversation, mention your experience with {items[0]}.")
+    points += [
+        "Offer to answer any questions or send anything they need.",
+        "Thank them for their time; do not press for a decision.",
+    ]
+    person = ctx.contact.name if ctx.contact else "the hiring contact"
+    return Draft(
+        subject=f"Talking points: call {person}", body="\n".join(f"- {p}" for p in points)
+    )
+
+
+# Rejection reply and the notes nudge -------------------------------------------------
+
+
+def rejection_reply(ctx):
+    paragraphs = [
+        f"Thank you for letting me know, and for the time you gave me while I was being "
+        f"considered for {ctx.role}. I enjoyed getting to know {ctx.company}.",
+        "I would be grateful if you kept my résumé on file; I would welcome the chance "
+        "to be considered for a future opening.",
+        "If you ever have a moment, I would also value any advice for my future interviews.",
+    ]
+    sign_off = "Kind regards,"
+    body = letter(
+        contact=ctx.contact, paragraphs=paragraphs, candidate=ctx.candidate, sign_off=sign_off
+    )
+    return Draft(subject=f"Re: {ctx.application.role.strip()}", body=body)
+
+
+def notes_nudge(ctx):
+    people = [p.contact.name for p in ctx.interview.participants.all()] if ctx.interview else []
+    who = f"who you met ({name_list(people)}): titles, and how each prefers to be reached"
+    if not people:
+        who = "who you met: names, titles, and how each prefers to be reached"
+    checklist = [
+        who,
+        "what you discussed, and any common ground with each person",
+        "which of your qualifications matched what they need",
+        f"why you fit {ctx.company}: its culture, goals or industry",
+        "anything you want to correct, in a sentence or two",
+        "when they said they would decide",
+    ]
+    body = "While it is fresh, write down:\n" + "\n".join(f"- {item}" for item in checklist)
+    return Draft(subject=f"Notes on your interview at {ctx.company}", body=body)
