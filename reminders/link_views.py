@@ -216,4 +216,4 @@ def link_card(request, token):
     # do not need.
     from .printing import card_pdf_response
 
-    return card_pdf_response(followups=[target.followup])
+    return card_pdf_response(followups=[target.followup], request=request)
