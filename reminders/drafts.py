@@ -330,9 +330,13 @@ def check_in(ctx):
 def phone_talking_points(ctx):
     name = ctx.candidate.full_name.strip()
     when = f" on {meeting_day(ctx.interview, ctx.candidate)}" if ctx.interview else ""
-    who = f"you are {name}, " if name else "who you are, "
+    introduction = (
+        f"Introduce yourself: {name}, who interviewed for {ctx.role}{when}."
+        if name
+        else f"Introduce yourself as the candidate who interviewed for {ctx.role}{when}."
+    )
     points = [
-        f"Say {who}interviewed for {ctx.role}{when}.",
+        introduction,
         f"Say you are still very interested in the role and in {ctx.company}.",
     ]
     items, _ = qualifications_for(ctx, limit=1)

@@ -155,7 +155,7 @@ def test_without_a_main_contact_the_check_in_goes_to_the_only_interviewer(app):
     ("preferred", "channel", "opening"),
     [
         ("email", "email", "Dear Dana,"),
-        ("phone", "phone", "- Say you are"),
+        ("phone", "phone", "- Introduce yourself"),
         ("linkedin", "linkedin", "Dear Dana,"),
         ("unknown", "email", "Dear Dana,"),
     ],
