@@ -15,9 +15,15 @@ from tests.reminders.card_rows import panel_with_thank_yous, thank_you, thank_yo
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
+def _empty_cache(settings):
+    # A private local cache: clearing a shared Redis (also Celery's broker)
+    # from a test would be unkind.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "card-tests",
+        }
+    }
     cache.clear()
 
 

@@ -18,9 +18,15 @@ MM = 72 / 25.4
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
+def _empty_cache(settings):
+    # A private local cache: clearing a shared Redis (also Celery's broker)
+    # from a test would be unkind.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "card-tests",
+        }
+    }
     cache.clear()
 
 
@@ -285,11 +291,13 @@ def test_other_options_are_a_different_card(owner, renders):
 
 
 def test_a_cache_outage_still_serves_the_card(owner, renders, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("cache down")
+    class DownCache:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("cache down")
 
-    monkeypatch.setattr(printing.django_cache, "get", broken)
-    monkeypatch.setattr(printing.django_cache, "set", broken)
+        set = get
+
+    monkeypatch.setattr(printing, "django_cache", DownCache())
     interview, followups = panel_with_thank_yous(candidate=owner, names=("Dana Whitfield",))
 
     response = card_pdf_response(followups=followups)
