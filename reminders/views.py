@@ -1,12 +1,13 @@
 """The dashboard, follow-up pages and settings. Rows come through get_owned_or_404."""
 
+from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from interviews.access import get_owned_or_404
 from interviews.models import Interview
@@ -96,9 +97,25 @@ def followup_detail(request, pk, draft_form=None):
     return render(request, "reminders/followup_detail.html", context)
 
 
-def _act(request, pk, action, success):
+def post_on_owned_followup(view):
+    """A POST-only action on one of the candidate's follow-ups.
+
+    Ownership is checked before the method, so another candidate gets the
+    same 404 for every method and learns nothing about the row.
+    """
+
+    @wraps(view)
+    def wrapper(request, pk):
+        followup = _get_followup(request, pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, followup)
+
+    return wrapper
+
+
+def _act(request, followup, action, success):
     """Run one candidate action on a follow-up and go back to its page."""
-    followup = _get_followup(request, pk)
     try:
         action(followup)
     except ValidationError as error:
@@ -108,9 +125,8 @@ def _act(request, pk, action, success):
     return redirect("followup_detail", pk=followup.pk)
 
 
-@require_POST
-def followup_draft(request, pk):
-    followup = _get_followup(request, pk)
+@post_on_owned_followup
+def followup_draft(request, followup):
     form = DraftForm(request.POST)
     if form.is_valid():
         try:
@@ -126,28 +142,28 @@ def followup_draft(request, pk):
             for warning in warnings:
                 messages.warning(request, warning)
             return redirect("followup_detail", pk=followup.pk)
-    return followup_detail(request, pk, draft_form=form)
+    return followup_detail(request, followup.pk, draft_form=form)
 
 
-@require_POST
-def followup_draft_reset(request, pk):
+@post_on_owned_followup
+def followup_draft_reset(request, followup):
     return _act(
         request,
-        pk,
+        followup,
         lambda f: services.followup_draft_reset(followup=f),
         "Back to the suggested draft.",
     )
 
 
-@require_POST
-def followup_done(request, pk):
+@post_on_owned_followup
+def followup_done(request, followup):
     form = DoneForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the date and how you sent it.")
-        return redirect("followup_detail", pk=_get_followup(request, pk).pk)
+        return redirect("followup_detail", pk=followup.pk)
     return _act(
         request,
-        pk,
+        followup,
         lambda f: services.followup_mark_done(
             followup=f, done_on=form.cleaned_data["done_on"], channel=form.cleaned_data["channel"]
         ),
@@ -155,12 +171,12 @@ def followup_done(request, pk):
     )
 
 
-@require_POST
-def followup_snooze(request, pk):
+@post_on_owned_followup
+def followup_snooze(request, followup):
     form = SnoozeForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("followup_detail", pk=_get_followup(request, pk).pk)
+        return redirect("followup_detail", pk=followup.pk)
 
     def snooze(followup):
         until = services.snooze_until(
@@ -170,24 +186,24 @@ def followup_snooze(request, pk):
         )
         services.followup_snooze(followup=followup, until=until)
 
-    return _act(request, pk, snooze, "Snoozed. You will be reminded again then.")
+    return _act(request, followup, snooze, "Snoozed. You will be reminded again then.")
 
 
-@require_POST
-def followup_skip(request, pk):
-    return _act(request, pk, lambda f: services.followup_skip(followup=f), "Skipped.")
+@post_on_owned_followup
+def followup_skip(request, followup):
+    return _act(request, followup, lambda f: services.followup_skip(followup=f), "Skipped.")
 
 
-@require_POST
-def followup_reply(request, pk):
+@post_on_owned_followup
+def followup_reply(request, followup):
     return _act(
         request,
-        pk,
+        followup,
         lambda f: services.followup_reply_record(followup=f),
         "Reply recorded: no further check-ins.",
     )
 
 
-@require_POST
-def followup_undo(request, pk):
-    return _act(request, pk, lambda f: services.followup_undo(followup=f), "Undone.")
+@post_on_owned_followup
+def followup_undo(request, followup):
+    return _act(request, followup, lambda f: services.followup_undo(followup=f), "Undone.")
