@@ -38,6 +38,10 @@ CLAIM_EXPIRY = timedelta(minutes=10)
 BACKOFF_START = timedelta(minutes=5)
 BACKOFF_CAP = timedelta(hours=4)
 
+# Beat sweeps every minute, half a million rows a year; a week of history is
+# plenty for the health endpoint and an operator looking back.
+SWEEP_HISTORY = timedelta(days=7)
+
 
 @dataclass
 class Batch:
@@ -111,7 +115,8 @@ def _batches(*, now, result):
         if candidate.in_quiet_hours(now):
             result.held += len(followups)
             continue
-        yield Batch(candidate=candidate, address=addresses[candidate_id], followups=followups)
+        if candidate_id in addresses:  # else the address was unverified a moment ago
+            yield Batch(candidate=candidate, address=addresses[candidate_id], followups=followups)
 
 
 def _claim(followups):
@@ -199,12 +204,14 @@ def reminders_sweep(*, now, dry_run=False):
         if batch.followups:
             _deliver(batch, now=now, result=result)
 
+    finished_at = timezone.now()
     Sweep.objects.filter(pk=sweep.pk).update(
-        finished_at=timezone.now(),
+        finished_at=finished_at,
         reminders_sent=result.reminders_sent,
         emails_sent=result.emails_sent,
         failures=result.failures,
     )
+    Sweep.objects.filter(started_at__lt=finished_at - SWEEP_HISTORY).delete()
     logger.info(
         "Sweep as of %s: %d reminders in %d emails, %d failed, %d held for quiet hours",
         now.isoformat(),

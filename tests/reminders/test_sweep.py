@@ -297,6 +297,21 @@ def test_a_sweep_is_recorded(owner):
     assert (sweep.reminders_sent, sweep.emails_sent, sweep.failures) == (1, 1, 0)
 
 
+def test_sweep_history_older_than_a_week_is_pruned():
+    old = Sweep.objects.create(
+        as_of=ENDED - timedelta(days=8), started_at=ENDED - timedelta(days=8)
+    )
+    recent = Sweep.objects.create(
+        as_of=ENDED - timedelta(days=6), started_at=ENDED - timedelta(days=6)
+    )
+
+    sweep_at(ENDED)
+
+    assert not Sweep.objects.filter(pk=old.pk).exists()
+    assert Sweep.objects.filter(pk=recent.pk).exists()
+    assert Sweep.objects.count() == 2
+
+
 def test_a_dry_run_lists_what_would_go_and_changes_nothing(owner):
     item = followup(candidate=owner, opens_at=ENDED)
 
