@@ -20,8 +20,15 @@ class CardOptionsForm(forms.Form):
     envelopes = forms.BooleanField(label="Envelopes", required=False)
 
     def __init__(self, data=None, *, default: CardOptions):
+        initial = self._initial(default)
+        if data:
+            # A link may carry only some options (?envelopes=on): the lists
+            # missing from it keep the candidate's defaults. Checkboxes stay
+            # as sent, since a form leaves an unticked box out.
+            choices = {name: initial[name] for name in ("format", "ink", "paper")}
+            data = {**choices, **{key: data.get(key) for key in data if key in self.base_fields}}
         # A GET without options shows the candidate's defaults, unbound.
-        super().__init__(data or None, initial=self._initial(default))
+        super().__init__(data or None, initial=initial)
         for name in ("format", "ink", "paper"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         for name in ("ruled", "envelopes"):

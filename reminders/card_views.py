@@ -24,6 +24,7 @@ def interview_cards(request, pk):
     followups = list(printing.thank_you_cards_for(interview))
     form = CardOptionsForm(request.GET, default=printing.card_options_default(request.candidate))
     options = form.options()
+    fmt = cards.FORMATS[options.card_format]
     preview = _preview(followups, options) if followups else {}
     query = urlencode(options.as_query())
     return render(
@@ -35,7 +36,9 @@ def interview_cards(request, pk):
             "followups": followups,
             "form": form,
             "options": options,
-            "format_label": cards.FORMATS[options.card_format].label,
+            "format_label": fmt.label,
+            "envelope_label": fmt.envelope_label,
+            "folded": fmt.folded,
             "download_url": f"{reverse('interview_cards_pdf', args=[pk])}?{query}",
             **preview,
         },
@@ -44,7 +47,7 @@ def interview_cards(request, pk):
 
 def _preview(followups, options):
     """The cards that fit, as HTML, and what the candidate should know about the rest."""
-    fitting, too_long, invalid, fallback = [], [], [], []
+    fitting, too_long, invalid, fallback, unaddressed = [], [], [], [], []
     render_options = {
         "card_format": options.card_format,
         "ink": options.ink,
@@ -65,11 +68,21 @@ def _preview(followups, options):
             invalid.append(str(error))
             continue
         fitting.append(card)
+        if options.envelopes and not card.envelope_to:
+            contact = followup.contact
+            unaddressed.append({"name": contact.name, "url": contact.get_absolute_url()})
         missing = cards.missing_glyphs(_printed_text(card, options))
         if missing:
             fallback.append({"name": card.recipient_name, "chars": " ".join(sorted(missing))})
     html = cards.cards_render(cards=fitting, as_html=True, **render_options) if fitting else ""
-    return {"cards_html": html, "too_long": too_long, "invalid": invalid, "fallback": fallback}
+    return {
+        "cards_html": html,
+        "cards_count": len(fitting),
+        "too_long": too_long,
+        "invalid": invalid,
+        "fallback": fallback,
+        "unaddressed": unaddressed,
+    }
 
 
 def _printed_text(card, options) -> str:

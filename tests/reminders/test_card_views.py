@@ -218,3 +218,17 @@ def test_the_card_actions_offer_the_preview_and_the_download(panel):
             "#}"
         )[-1]
     )
+
+
+def test_the_preview_says_when_an_envelope_has_no_address(owner_client, panel):
+    interview, followups = panel
+    followups[0].contact.postal_address = "12 Harbour Street\nBristol"
+    followups[0].contact.save()
+
+    page = _preview(owner_client, interview, envelopes="on").content.decode()
+
+    assert "No postal address for <strong>Lee Park</strong>" in page
+    assert "No postal address for <strong>Dana Whitfield</strong>" not in page
+    assert "12 Harbour Street" in page
+    # Options the link did not carry keep the candidate's defaults.
+    assert "?format=folded-a4&amp;ink=blue&amp;paper=cream&amp;envelopes=on" in page
