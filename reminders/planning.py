@@ -348,7 +348,7 @@ def followups_plan(*, application, now=None):
     # One planner per application at a time: the row lock makes a second
     # caller wait, so two saves cannot both create the same follow-up.
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("candidate", "main_contact")
         .get(pk=application.pk)
     )
