@@ -89,3 +89,6 @@ def redis_url():
 @pytest.fixture
 def user_model():
     return get_user_model()
+
+
+from tests.worker import celery_worker_process  # noqa: E402,F401  (a shared fixture)
