@@ -47,6 +47,15 @@ def interview_people_set(*, interview, rows):
 
 
 @transaction.atomic
+def candidate_profile_save(*, form, now=None):
+    """Save the profile; drafts the candidate has not edited pick up the new wording."""
+    candidate = form.save()
+    for application in candidate.applications.all():
+        followups_plan(application=application, now=now)
+    return candidate
+
+
+@transaction.atomic
 def application_create(*, candidate, form):
     application = form.save(commit=False)
     application.candidate = candidate

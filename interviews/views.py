@@ -26,7 +26,7 @@ from .models import Application, Contact, Interview
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.candidate)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.candidate_profile_save(form=form)
         messages.success(request, "Profile saved.")
         return redirect("profile")
     return render(request, "interviews/profile.html", {"form": form})

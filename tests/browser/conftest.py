@@ -2,7 +2,8 @@
 
 Playwright's sync API runs an event loop in this thread, and Django refuses
 database calls from a thread with a running loop unless told otherwise. The
-override is set here, for the browser tests only.
+override (DJANGO_ALLOW_ASYNC_UNSAFE) is set by the `page` fixture, for the
+browser tests only.
 """
 
 import os
@@ -13,8 +14,6 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import service_unavailable
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # The live server speaks plain http on localhost, like INSECURE_LOCAL_HTTP. Its
 # middleware is built once per session, before any per-test settings fixture,
@@ -53,7 +52,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, request):
+def page(browser, request, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(
         timezone_id="Europe/Berlin",
         locale="en-GB",

@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from interviews.models import Candidate
+from reminders.models import FollowUp
+from reminders.planning import followups_plan
 from tests import factories
 
 
@@ -134,3 +136,22 @@ def test_a_bad_profile_keeps_what_was_typed(owner_client, owner):
     assert "Typed Name" in page
     owner.refresh_from_db()
     assert owner.full_name == "Sam Okafor"
+
+
+def test_saving_the_profile_refreshes_drafts_not_yet_edited(owner_client, owner):
+    interview = factories.panel(candidate=owner, names=("Dana Whitfield",))
+    followups_plan(application=interview.application)
+    thank_you = FollowUp.objects.get(kind=FollowUp.Kind.THANK_YOU)
+    assert thank_you.draft.rstrip().endswith("Sam")
+    owner_client.post(
+        "/profile/",
+        {
+            "full_name": "Samira Okafor",
+            "signing_name": "Samira",
+            "time_zone": "Europe/Berlin",
+            "paper_size": "a4",
+            "thank_you_channel": "card",
+        },
+    )
+    thank_you.refresh_from_db()
+    assert thank_you.draft.rstrip().endswith("Samira")
