@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,14 @@ def _plain_static_storage(settings):
     }
     # The test client speaks plain http; production redirects it to https.
     settings.SECURE_SSL_REDIRECT = False
+    # A fresh cache per test: rate limits and cached cards must not leak
+    # between tests, nor between runs through a shared Redis.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
 
 
 @pytest.fixture

@@ -48,7 +48,8 @@ def celery_worker_process(redis_url, tmp_path):
         "DATABASE_URL": database_url,
         "REDIS_URL": broker,
         "EMAIL_URL": f"file://{mail_dir}",
-        "SECRET_KEY": "worker-test-only",
+        # The same key as this process, so links it signs open here.
+        "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "off",
     }
     worker = subprocess.Popen(

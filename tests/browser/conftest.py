@@ -36,49 +36,47 @@ def pytest_runtest_makereport(item, call):
         item.rep_call = report
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def page(request, live_server, transactional_db, monkeypatch):
+    """A fresh Chromium page. It starts after the test database and the live
+    server exist and stops before they are torn down, so the event loop that
+    Playwright runs in this thread never meets Django's own setup."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         service_unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        yield browser
+        context = browser.new_context(
+            timezone_id="Europe/Berlin",
+            locale="en-GB",
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=True,
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        # Anything the Content Security Policy blocks would be a broken feature.
+        page.csp_violations = []
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text
+                and page.csp_violations.append(message.text)
+            ),
+        )
+        yield page
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            stem = ARTIFACTS / request.node.name
+            page.screenshot(path=f"{stem}.png", full_page=True)
+            Path(f"{stem}.html").write_text(page.content())
+            print(f"\nbrowser artifacts: {stem}.png and {stem}.html")
         browser.close()
-
-
-@pytest.fixture
-def page(browser, request, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    context = browser.new_context(
-        timezone_id="Europe/Berlin",
-        locale="en-GB",
-        viewport={"width": 1280, "height": 900},
-        accept_downloads=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    # Anything the Content Security Policy blocks would be a broken feature.
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
-        ),
-    )
-    yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        stem = ARTIFACTS / request.node.name
-        page.screenshot(path=f"{stem}.png", full_page=True)
-        Path(f"{stem}.html").write_text(page.content())
-        print(f"\nbrowser artifacts: {stem}.png and {stem}.html")
-    context.close()
 
 
 @pytest.fixture
