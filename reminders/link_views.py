@@ -6,9 +6,7 @@ page's button acts. The signature is the only credential, so these pages work
 logged out; see reminders/links.py for what a token is bound to.
 """
 
-import importlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -21,61 +19,18 @@ from django.views.decorators.http import require_http_methods
 
 from interviews.models import Candidate
 
-from . import links, planning
+from . import links, services
 from .links import LinkError, link_check
 from .models import FollowUp
 
-# --- The actions, until the planning services provide them ------------------
-
-
-def _service(name, fallback):
-    """reminders.services.<name> when that exists, else the fallback here."""
-    try:
-        module = importlib.import_module("reminders.services")
-    except ModuleNotFoundError as exc:
-        if exc.name != "reminders.services":
-            raise
-        return fallback
-    return getattr(module, name, fallback)
-
-
-def _mark_done(*, followup, channel, now):
-    FollowUp.objects.filter(pk=followup.pk, status__in=FollowUp.PENDING).update(
-        status=FollowUp.Status.DONE,
-        done_at=now,
-        done_channel=channel,
-        remind_at=None,
-        updated_at=now,
-    )
-    # A done check-in is what plans the next one.
-    planning.followups_plan(application=followup.application, now=now)
-
-
-def _snooze(*, followup, until, now):
-    FollowUp.objects.filter(pk=followup.pk, status__in=FollowUp.PENDING).update(
-        snoozed_until=until, remind_at=until, updated_at=now
-    )
-
-
-def snooze_until(followup, now):
-    """The same wall-clock time on the next calendar day, in the candidate's zone.
-
-    A day is a calendar day: across a daylight-saving change a snooze from
-    09:00 still ends at 09:00, 23 or 25 hours later.
-    """
-    tz = followup.candidate.tz
-    local = now.astimezone(tz)
-    return datetime.combine(local.date() + timedelta(days=1), local.time(), tzinfo=tz)
-
 
 def _act_done(followup, now):
-    mark_done = _service("followup_mark_done", _mark_done)
-    mark_done(followup=followup, channel=followup.channel, now=now)
+    services.followup_mark_done(followup=followup, channel=followup.channel, now=now)
 
 
 def _act_snooze(followup, now):
-    snooze = _service("followup_snooze", _snooze)
-    snooze(followup=followup, until=snooze_until(followup, now), now=now)
+    until = services.snooze_until(candidate=followup.candidate, choice="day", now=now)
+    services.followup_snooze(followup=followup, until=until, now=now)
 
 
 def _act_unsubscribe(followup, now):

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from .models import FollowUp
 
@@ -89,12 +89,7 @@ def link_url(*, purpose, followup):
 
 def followup_path(followup):
     """The follow-up's own page."""
-    try:
-        return reverse("followup_detail", args=[followup.pk])
-    except NoReverseMatch:
-        # The follow-up pages belong to the planning work; until their URL is
-        # registered, this is the path they are specified to live at.
-        return f"/followups/{followup.pk}/"
+    return reverse("followup_detail", args=[followup.pk])
 
 
 def followup_url(followup):
