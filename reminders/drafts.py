@@ -293,7 +293,7 @@ def _first_check_in(ctx):
     paragraphs[0] += " " + interest + "."
     items, _ = qualifications_for(ctx, limit=1)
     if items:
-        paragraphs[0] += f" I would especially enjoy putting {items[0]} to work for your team."
+        paragraphs[0] += f" The part of the role that draws on {items[0]} appeals to me most."
     help_offer = "If there is anything more you would like to know, I am happy to answer it."
     if ctx.interview and ctx.interview.decision_promised_on:
         patience = "I know decisions like this often take longer than planned."
