@@ -1,3 +1,4 @@
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
 from interviews.forms import DateInput, PlainHelperMixin
@@ -39,15 +40,58 @@ class FollowUpSettingsForm(PlainHelperMixin, forms.ModelForm):
             "further_check_in_gap_days": "Days between check-ins",
             "further_check_ins": "Further check-ins (0–3)",
             "quiet_hours_start": "No reminder emails from",
-            "quiet_hours_end": "until",
+            "quiet_hours_end": "until (in your own time zone)",
             "linkedin_note_limit": "LinkedIn note limit (characters)",
             "reminders_paused": "Pause reminder emails",
+        }
+        help_texts = {
+            "further_check_ins": "After the first check-in, with no reply. Never more than five "
+            "touches in all.",
+            "reminders_paused": "The dashboard keeps showing what is due.",
+            "linkedin_note_limit": "LinkedIn allows 200 characters on free accounts, 300 on "
+            "Premium.",
         }
         widgets = {
             "check_in_time": TimeInput(format="%H:%M"),
             "quiet_hours_start": TimeInput(format="%H:%M"),
             "quiet_hours_end": TimeInput(format="%H:%M"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Fieldset(
+                "After each interview",
+                Row(
+                    Column("thank_you_due_hours", css_class="col-md-6"),
+                    Column("linkedin_due_days", css_class="col-md-6"),
+                ),
+            ),
+            Fieldset(
+                "Check-ins",
+                Row(
+                    Column("check_in_days_after_decision", css_class="col-md-6"),
+                    Column("check_in_days_without_decision", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("check_in_time", css_class="col-md-6"),
+                    Column("check_in_due_days", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("further_check_ins", css_class="col-md-6"),
+                    Column("further_check_in_gap_days", css_class="col-md-6"),
+                ),
+            ),
+            Fieldset(
+                "Reminder emails",
+                Row(
+                    Column("quiet_hours_start", css_class="col-md-6"),
+                    Column("quiet_hours_end", css_class="col-md-6"),
+                ),
+                "reminders_paused",
+            ),
+            Fieldset("LinkedIn", "linkedin_note_limit"),
+        )
 
     def clean(self):
         cleaned = super().clean()

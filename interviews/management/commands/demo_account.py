@@ -119,7 +119,7 @@ class Command(BaseCommand):
             starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=1),
             format=Interview.Format.VIDEO,
-            location="Video call",
+            location="https://meet.example.com/northwind-data",
         )
         for name, title, email, channel, common_ground, correction in sample["people"]:
             contact = Contact.objects.create(
