@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from tests.conftest import service_unavailable
 
@@ -37,10 +38,12 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def page(request, live_server, transactional_db, monkeypatch):
+def page(request, transactional_db, live_server, monkeypatch):
     """A fresh Chromium page. It starts after the test database and the live
     server exist and stops before they are torn down, so the event loop that
-    Playwright runs in this thread never meets Django's own setup."""
+    Playwright runs in this thread never meets Django's own setup. The test
+    database is asked for before the live server, so the server (and its
+    connection) stops before the database is dropped."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         service_unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -77,6 +80,10 @@ def page(request, live_server, transactional_db, monkeypatch):
             Path(f"{stem}.html").write_text(page.content())
             print(f"\nbrowser artifacts: {stem}.png and {stem}.html")
         browser.close()
+        # While Playwright's loop runs, Django keeps this test's connections
+        # apart from the thread's usual ones; close them before the database
+        # is dropped.
+        connections.close_all()
 
 
 @pytest.fixture
