@@ -262,6 +262,11 @@ class BasePeopleFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         return {"contacts": self.contacts}
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove from this interview"
+
     @property
     def empty_form(self):
         form = self.form(
@@ -281,7 +286,7 @@ class BasePeopleFormSet(forms.BaseFormSet):
         known_names = {" ".join(c.name.lower().split()): c.pk for c in self.contacts}
         seen = set()
         for form in self.forms:
-            if not form.has_changed() or form.is_blank or self._should_delete_form(form):
+            if form.is_blank or self._should_delete_form(form):
                 continue
             key = form.person_key()
             if key[0] == "name" and key[1] in known_names:
@@ -291,11 +296,14 @@ class BasePeopleFormSet(forms.BaseFormSet):
             seen.add(key)
 
     def people(self):
-        """The rows to keep: dicts of the cleaned data, blank and deleted rows left out."""
+        """The rows to keep: dicts of the cleaned data, blank and deleted rows left out.
+
+        A row left exactly as it was shown is kept: "unchanged" is not "removed".
+        """
         return [
             form.cleaned_data
             for form in self.forms
-            if form.has_changed() and not form.is_blank and not self._should_delete_form(form)
+            if not form.is_blank and not self._should_delete_form(form)
         ]
 
 
@@ -308,6 +316,9 @@ def people_initial(interview):
     return [
         {
             "contact": p.contact,
+            "title": p.contact.title,
+            "email": p.contact.email,
+            "linkedin_url": p.contact.linkedin_url,
             "preferred_channel": p.contact.preferred_channel,
             "discussed": p.discussed,
             "common_ground": p.common_ground,

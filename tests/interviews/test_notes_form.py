@@ -125,7 +125,7 @@ def test_removing_a_person_on_the_form_drops_them_from_the_interview(owner_clien
     data = notes_data(
         **{
             "people-TOTAL_FORMS": "2",
-            "people-INITIAL_FORMS": "0",
+            "people-INITIAL_FORMS": "2",
             "people-0-name": "",
             "people-0-contact": str(kept.contact_id),
             "people-1-name": "",
@@ -149,3 +149,26 @@ def test_markup_in_notes_is_shown_as_text(owner_client, interview):
 def test_the_form_is_reached_from_the_dashboard_when_notes_are_waiting(owner_client, interview):
     page = owner_client.get("/").content.decode()
     assert f"/interviews/{interview.pk}/notes/" in page
+
+
+def test_saving_the_notes_again_unchanged_keeps_everyone(owner_client, interview):
+    post_notes(owner_client, interview)
+    page = owner_client.get(f"/interviews/{interview.pk}/notes/")
+    # Post back exactly what the page shows for the people already listed.
+    form = page.context["people"]
+    data = notes_data()
+    data["people-TOTAL_FORMS"] = str(len(form.forms))
+    data["people-INITIAL_FORMS"] = str(form.initial_form_count())
+    for key in [k for k in data if k.startswith("people-") and k[7].isdigit()]:
+        del data[key]
+    for index, person in enumerate(form.forms):
+        for name in person.fields:
+            value = person[name].value()
+            if value not in (None, "") and name != "DELETE":
+                data[f"people-{index}-{name}"] = getattr(value, "pk", value)
+    response = owner_client.post(f"/interviews/{interview.pk}/notes/", data)
+    assert response.status_code == 302
+    assert sorted(interview.participants.values_list("contact__name", flat=True)) == [
+        "Dana Whitfield",
+        "Lee Park",
+    ]
