@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint setup system-packages demo clean
+.PHONY: run test bench lint setup system-packages clean
 
 $(PY):
 	"$$(scripts/find-python)" -m venv $(VENV)
@@ -17,12 +17,12 @@ $(STAMP): $(PY) requirements.lock pyproject.toml
 setup: $(STAMP)
 
 system-packages:
-	@scripts/system-packages
+	@scripts/system-packages test
 
 # Development: SQLite under var/, Redis when REDIS_URL is set (else Celery's
 # filesystem broker), emails written under var/mail/. One Ctrl-C stops all.
 run: setup
-	@scripts/system-packages || true
+	@scripts/system-packages run || true
 	DEBUG=on $(PY) manage.py migrate --no-input
 	DEBUG=on $(PY) manage.py demo_account
 	PATH="$(CURDIR)/$(BIN):$$PATH" DEBUG=on ALLOWED_HOSTS=127.0.0.1,localhost honcho -f Procfile.dev start
@@ -30,6 +30,7 @@ run: setup
 test: setup system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) manage.py check --fail-level WARNING
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) -m pytest
 
