@@ -273,8 +273,25 @@ def fit_to_limit(text, limit):
     for pattern in (r"[,;:–—]\s", r"\s"):
         breaks = [m.start() for m in re.finditer(pattern, window)]
         if breaks and breaks[-1] >= limit // 2:
-            return window[: breaks[-1]].rstrip(" ,;:–—") + "…"
+            return _without_dangling_words(window[: breaks[-1]]) + "…"
     return window.rstrip() + "…"
+
+
+# Words that leave a cut phrase hanging ("… on the Baltic coast and…"): a cut
+# ends on the word before them, so the ellipsis follows something whole.
+_DANGLING = {
+    *("and", "but", "nor", "or", "so", "than", "that", "as"),
+    *("a", "an", "the", "my", "our", "your", "their"),
+    *("at", "by", "for", "from", "in", "into", "of", "on", "to", "with"),
+}
+
+
+def _without_dangling_words(text):
+    words = text.rstrip(" ,;:–—").split(" ")
+    while len(words) > 1 and words[-1].strip(",;:–—").lower() in _DANGLING:
+        words.pop()
+        words[-1] = words[-1].rstrip(",;:–—")
+    return " ".join(words)
 
 
 # Check-ins ---------------------------------------------------------------------------

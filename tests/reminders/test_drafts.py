@@ -189,6 +189,37 @@ def test_fit_to_limit_cuts_at_a_phrase_boundary():
     assert cut == "I enjoyed our chat about hockey, knitting…"
 
 
+# Words that leave a cut phrase hanging: "… on the Baltic coast and…".
+DANGLING = {"and", "or", "but", "the", "a", "an", "of", "on", "in", "at", "to", "for", "with"}
+
+
+@pytest.mark.parametrize("limit", range(60, 140))
+def test_a_cut_note_never_ends_on_a_dangling_and_or_the(limit):
+    text = (
+        "Hi Dana, I enjoyed finding out that we both restore old wooden boats on the Baltic "
+        "coast and sail them in the autumn with our families and a dog"
+    )
+    cut = fit_to_limit(text, limit)
+    assert len(cut) <= limit
+    last_word = cut.rstrip("…").split()[-1].strip(",;:").lower()
+    assert last_word not in DANGLING, cut
+
+
+@pytest.mark.parametrize("limit", [200, 300])
+def test_a_long_name_and_the_longest_common_ground_still_fit_the_limit(setting, limit):
+    app, interview, person = setting
+    app.candidate.linkedin_note_limit = limit
+    person.contact.name = "Bartholomew-Maximilian Featherstonehaugh-Ravensworth"
+    ground = "we both spend our weekends restoring old wooden sailing boats on the Baltic coast"
+    person.common_ground = (ground + " and ") * 3
+    person.common_ground = person.common_ground[:200].rsplit(" ", 1)[0]
+    note = drafts.linkedin_note(context(setting)).body
+    assert len(note) <= limit
+    assert note.startswith("Hi Bartholomew-Maximilian,")
+    assert_reads_well(note)
+    assert note.rstrip("…").split()[-1].strip(".,").lower() not in DANGLING
+
+
 def test_fit_to_limit_prefers_a_whole_sentence():
     text = "Thank you for Monday. I enjoyed our chat about hockey and knitting very much."
     assert fit_to_limit(text, 40) == "Thank you for Monday."
