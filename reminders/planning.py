@@ -297,18 +297,32 @@ def _refresh(situation, row, spec):
     if row.draft_edited:
         del fields["subject"], fields["draft"]
     reviving = row.status == Status.CANCELLED
-    moved = fields["opens_at"] != row.opens_at
     if reviving:
         fields["snoozed_until"] = None
-        fields["remind_at"] = (
-            _first_reminder(fields["opens_at"], fields["due_at"], situation.now)
-            if row.reminded_at is None
-            else None
+    if reviving or fields["opens_at"] != row.opens_at:
+        fields["remind_at"] = _reminder_after_move(
+            row,
+            opens_at=fields["opens_at"],
+            due_at=fields["due_at"],
+            snoozed_until=fields.get("snoozed_until", row.snoozed_until),
+            now=situation.now,
         )
-    elif moved and row.reminded_at is None and row.snoozed_until is None:
-        # Not reminded yet: the reminder follows the window.
-        fields["remind_at"] = _first_reminder(fields["opens_at"], fields["due_at"], situation.now)
     return _apply(row, fields)
+
+
+def _reminder_after_move(row, *, opens_at, due_at, snoozed_until, now):
+    """When a follow-up whose window moved (or that came back) next asks for attention."""
+    if opens_at > now:
+        # The window opens (again) later, so that opening owes a reminder even
+        # if the old one was reminded: a check-in pushed back by a later
+        # decision date would otherwise fall due weeks on without a word. A
+        # snooze that ends later still has the last say.
+        return max(opens_at, snoozed_until or opens_at)
+    if snoozed_until is not None:
+        return row.remind_at  # the snooze decides, as the candidate asked
+    if row.reminded_at is None:
+        return _first_reminder(opens_at, due_at, now)
+    return None  # this window has had its reminder
 
 
 def _create(situation, spec, sequence):

@@ -492,14 +492,17 @@ def test_a_snoozed_follow_up_keeps_its_snooze_when_re_planned(app):
     assert (thank_you.remind_at, thank_you.due_at) == (until, END + timedelta(hours=24))
 
 
-def test_a_reminded_follow_up_is_not_reminded_again_when_re_planned(app):
+def test_a_reminded_follow_up_whose_window_is_open_is_not_reminded_again_when_re_planned(app):
     interview = add_interview(app)
     plan(app, BEFORE)
     FollowUp.objects.filter(kind="thank_you").update(remind_at=None, reminded_at=END)
-    interview.ends_at += timedelta(minutes=30)
+    # The end time corrected after the reminder: the window moved, but it is open.
+    interview.ends_at -= timedelta(minutes=30)
     interview.save()
-    plan(app, END)
-    assert of_kind(app, "thank_you")[0].remind_at is None
+    plan(app, END + timedelta(minutes=5))
+    thank_you = of_kind(app, "thank_you")[0]
+    assert thank_you.opens_at == END - timedelta(minutes=30)
+    assert thank_you.remind_at is None
 
 
 def test_saving_settings_re_plans_every_application(app, owner):

@@ -292,3 +292,53 @@ def test_concurrent_plans_of_one_application_create_each_follow_up_once(owner):
     settled = state(app)
     followups_plan(application=app, now=BEFORE)
     assert state(app) == settled
+
+
+# A window moved after its reminder ----------------------------------------------------------
+
+
+def test_a_check_in_pushed_back_after_its_reminder_reminds_again_when_it_reopens(app):
+    interview = add_interview(app)
+    plan(app, BEFORE)
+    sweep_at(END)  # the thank-you and the notes
+    mail.outbox.clear()
+    sweep_at(berlin(2026, 3, 16, 8, 0))
+    assert reminded(app) == {"check_in"}
+    # The next day the employer says the decision will take until the end of the month.
+    interview.decision_promised_on = date(2026, 3, 31)
+    interview.save()
+    plan(app, berlin(2026, 3, 17, 9, 0))
+
+    [check_in] = check_ins(app)
+    reopens = berlin(2026, 4, 7, 8, 0)
+    assert (check_in.status, check_in.opens_at, check_in.remind_at) == (
+        "planned",
+        reopens,
+        reopens,
+    )
+    mail.outbox.clear()
+    sweep_at(reopens)
+    assert reminded(app) == {"check_in"}
+
+
+@pytest.mark.parametrize(
+    ("snoozed_until", "reminds_at"),
+    [
+        (berlin(2026, 3, 20, 8, 0), berlin(2026, 4, 7, 8, 0)),  # the new opening is later
+        (berlin(2026, 4, 10, 8, 0), berlin(2026, 4, 10, 8, 0)),  # the snooze is later
+    ],
+)
+def test_a_snoozed_check_in_pushed_back_reminds_at_the_later_of_opening_and_snooze(
+    app, snoozed_until, reminds_at
+):
+    interview = add_interview(app)
+    plan(app, BEFORE)
+    sweep_at(berlin(2026, 3, 16, 8, 0))
+    services.followup_snooze(
+        followup=check_ins(app)[0], until=snoozed_until, now=berlin(2026, 3, 16, 9, 0)
+    )
+    interview.decision_promised_on = date(2026, 3, 31)
+    interview.save()
+    plan(app, berlin(2026, 3, 17, 9, 0))
+
+    assert check_ins(app)[0].remind_at == reminds_at
