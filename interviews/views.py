@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -133,7 +134,16 @@ def application_reply(request, pk):
         if replied
         else "Reply removed; check-ins re-planned.",
     )
-    return redirect(request.POST.get("next") or application.get_absolute_url())
+    return redirect(_safe_next(request, fallback=application.get_absolute_url()))
+
+
+def _safe_next(request, *, fallback):
+    """The page to go back to: a path on this site, never another host or a script URL."""
+    target = request.POST.get("next", "").strip()
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target.startswith("/") and allowed else fallback
 
 
 # Interviews ---------------------------------------------------------------------

@@ -138,3 +138,42 @@ def test_odd_input_never_gives_a_server_error(owner_client, owner, value):
         response = owner_client.post(url, data)
         assert response.status_code in (200, 302), f"{url}: {response.status_code}"
         assert b"<script>x()</script>" not in response.content
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "javascript:alert(1)",
+        " ",
+        "\x00",
+    ],
+)
+def test_recording_a_reply_never_redirects_off_the_site(owner_client, owner, next_url):
+    application = factories.application(candidate=owner)
+    response = owner_client.post(
+        f"/applications/{application.pk}/reply/", {"replied": "yes", "next": next_url}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == application.get_absolute_url()
+
+
+def test_recording_a_reply_goes_back_to_the_page_it_came_from(owner_client, owner):
+    application = factories.application(candidate=owner)
+    response = owner_client.post(
+        f"/applications/{application.pk}/reply/", {"replied": "yes", "next": "/"}
+    )
+    assert response["Location"] == "/"
+    application.refresh_from_db()
+    assert application.employer_replied_at is not None
+
+
+def test_a_reply_redirect_never_carries_a_line_break_into_the_header(owner_client, owner):
+    application = factories.application(candidate=owner)
+    response = owner_client.post(
+        f"/applications/{application.pk}/reply/", {"next": "/a\r\nX-Injected: 1"}
+    )
+    assert response.status_code == 302
+    assert "\n" not in response["Location"] and "X-Injected" not in response.headers
