@@ -255,6 +255,12 @@ class PersonForm(forms.Form):
 
 
 class BasePeopleFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "missing_management_form": "The list of people arrived incomplete. Reload the page "
+        "and try again.",
+        "too_many_forms": "List at most %(num)d people.",
+    }
+
     def __init__(self, *args, contacts, **kwargs):
         self.contacts = contacts
         super().__init__(*args, **kwargs)
@@ -307,8 +313,17 @@ class BasePeopleFormSet(forms.BaseFormSet):
         ]
 
 
+# absolute_max: a forged TOTAL_FORMS must not make the server build (and
+# render) Django's default of max_num + 1000 rows.
+MAX_PEOPLE = 12
 PeopleFormSet = forms.formset_factory(
-    PersonForm, formset=BasePeopleFormSet, extra=1, max_num=12, validate_max=True, can_delete=True
+    PersonForm,
+    formset=BasePeopleFormSet,
+    extra=1,
+    max_num=MAX_PEOPLE,
+    absolute_max=MAX_PEOPLE,
+    validate_max=True,
+    can_delete=True,
 )
 
 

@@ -172,3 +172,23 @@ def test_saving_the_notes_again_unchanged_keeps_everyone(owner_client, interview
         "Dana Whitfield",
         "Lee Park",
     ]
+
+
+def test_a_form_claiming_thousands_of_people_builds_only_the_allowed_rows(owner_client, interview):
+    # A forged management form must not make the server build and render
+    # a thousand rows: the formset stops at its stated maximum.
+    response = post_notes(owner_client, interview, **{"people-TOTAL_FORMS": "100000"})
+    assert response.status_code == 200
+    assert len(response.context["people"].forms) <= 12
+    assert "List at most 12 people." in response.content.decode()
+    assert not Participant.objects.filter(interview=interview).exists()
+
+
+def test_a_form_without_its_management_fields_is_refused_with_a_message(owner_client, interview):
+    data = {k: v for k, v in notes_data().items() if not k.endswith("_FORMS")}
+    response = owner_client.post(f"/interviews/{interview.pk}/notes/", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "nothing was saved" in page and "arrived incomplete" in page
+    interview.refresh_from_db()
+    assert interview.notes_saved_at is None and interview.summary == ""
