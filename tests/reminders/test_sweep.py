@@ -132,6 +132,33 @@ def test_quiet_hours_follow_the_candidates_own_settings(owner):
 
 
 @pytest.mark.parametrize(
+    ("local_time", "held"),
+    [("12:59", False), ("13:00", True), ("14:59", True), ("15:00", False)],
+)
+def test_quiet_hours_within_one_day_hold_only_inside_them(owner, local_time, held):
+    # A candidate who naps after lunch: 13:00–15:00, not spanning midnight.
+    owner.quiet_hours_start = datetime(2026, 1, 1, 13, 0).time()
+    owner.quiet_hours_end = datetime(2026, 1, 1, 15, 0).time()
+    owner.save()
+    followup(candidate=owner, opens_at=ENDED)
+    hour, minute = map(int, local_time.split(":"))
+
+    result = sweep_at(datetime(2026, 3, 2, hour, minute, tzinfo=BERLIN))
+
+    assert (result.held, len(mail.outbox)) == ((1, 0) if held else (0, 1))
+
+
+def test_quiet_hours_starting_and_ending_at_the_same_time_hold_nothing(owner):
+    owner.quiet_hours_start = owner.quiet_hours_end = datetime(2026, 1, 1, 8, 0).time()
+    owner.save()
+    followup(candidate=owner, opens_at=datetime(2026, 3, 2, 3, 0, tzinfo=BERLIN))
+
+    sweep_at(datetime(2026, 3, 2, 3, 0, tzinfo=BERLIN))
+
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
     ("zone", "night"),
     [
         # Clocks jump 02:00 → 03:00: 08:00 local is one hour earlier in UTC
