@@ -19,7 +19,17 @@ THANK_YOU_SENTENCES = 5
 THANK_YOU_WORDS = 90
 
 # Small slips need no apology, and a correction reads stronger without one.
-APOLOGY_WORDS = ("sorry", "apologis", "apologiz", "apology", "forgive", "embarrass", "pardon")
+# Stems, so "apologise", "apologize", "apology" and "my apologies" all match.
+APOLOGY_WORDS = (
+    "sorry",
+    "apolog",
+    "forgive",
+    "embarrass",
+    "pardon",
+    "excuse me",
+    "excuse my",
+    "regret",
+)
 # Retelling the interview step by step: they were there.
 PLAY_BY_PLAY = (
     "then you asked",
@@ -39,6 +49,9 @@ WORK_HISTORY = (
 )
 
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+# A full stop after these (or after a single initial, "J. Ortega") ends no
+# sentence: a thank-you to "Dr. Smith" must not be counted as too long.
+ABBREVIATIONS = ("mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "e.g", "i.e", "approx")
 
 
 def normalise(text):
@@ -50,8 +63,20 @@ def count_sentences(text):
     text = text.strip()
     if not text:
         return 0
-    ends = len(SENTENCE_END.findall(text))
+    ends = sum(1 for match in SENTENCE_END.finditer(text) if not _after_abbreviation(text, match))
     return ends + (0 if text[-1] in ".!?" else 1)
+
+
+def _after_abbreviation(text, match):
+    if match.group() != "." or match.end() == len(text):
+        return False
+    before = text[: match.start()].split()
+    word = before[-1].lower().lstrip("(\"'“‘") if before else ""
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _plural(count, word):
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def count_words(text):
@@ -96,7 +121,8 @@ def guardrails_check(*, kind, text, linkedin_limit):
     if kind == FollowUp.Kind.THANK_YOU:
         if report.sentences > THANK_YOU_SENTENCES or report.words > THANK_YOU_WORDS:
             report.warnings.append(
-                f"This runs to {report.sentences} sentences and {report.words} words. A "
+                f"This runs to {_plural(report.sentences, 'sentence')} and "
+                f"{_plural(report.words, 'word')}. A "
                 f"thank-you reads best at up to {THANK_YOU_SENTENCES} sentences or "
                 f"{THANK_YOU_WORDS} words."
             )
@@ -123,6 +149,7 @@ def data_attributes(*, kind, linkedin_limit):
     attributes = {
         "data-guardrails": kind,
         "data-apology-words": "|".join(APOLOGY_WORDS),
+        "data-abbreviations": "|".join(ABBREVIATIONS),
     }
     if kind == FollowUp.Kind.THANK_YOU:
         attributes |= {

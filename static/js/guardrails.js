@@ -24,10 +24,21 @@
     return lines.join("\n").trim();
   }
 
-  function countSentences(text) {
+  // As count_sentences in guardrails.py: a full stop after a title, "e.g" or a
+  // single initial ("Dr. Smith", "J. Ortega") ends no sentence.
+  function countSentences(text, abbreviations) {
     text = text.trim();
     if (!text) return 0;
-    var ends = (text.match(/[.!?]+(?=\s|$)/g) || []).length;
+    var skip = (abbreviations || "").split("|");
+    var pattern = /[.!?]+(?=\s|$)/g;
+    var ends = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      var inside = match.index + match[0].length < text.length;
+      var word = text.slice(0, match.index).split(/\s+/).pop().toLowerCase().replace(/^[("'“‘]+/, "");
+      if (match[0] === "." && inside && (skip.indexOf(word) !== -1 || /^\p{L}$/u.test(word))) continue;
+      ends += 1;
+    }
     return ends + (/[.!?]$/.test(text) ? 0 : 1);
   }
 
@@ -48,7 +59,7 @@
     var kind = box.dataset.guardrails;
     text = text.replace(/\r\n?/g, "\n").trim();
     var measured = kind === "thank_you" ? letterMessage(text) : text;
-    var sentences = countSentences(measured);
+    var sentences = countSentences(measured, box.dataset.abbreviations);
     var words = countWords(measured);
     var characters = Array.from(text).length;  // code points, as Python's len()
     var limit = parseInt(box.dataset.maxCharacters || "0", 10);

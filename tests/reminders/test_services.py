@@ -208,3 +208,41 @@ def test_guardrails_hint_at_apologies_play_by_play_and_work_history(text, hint):
     report = guardrails_check(kind="thank_you", text=text, linkedin_limit=200)
     assert report.errors == []
     assert any(hint in warning for warning in report.warnings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My apologies for the mix-up: the project ran for two years.",
+        "I apologise for rambling about the budget.",
+        "Please excuse my confusion over the team size.",
+    ],
+)
+def test_every_form_of_apology_in_a_correction_gets_the_hint(text):
+    report = guardrails_check(kind="thank_you", text=text, linkedin_limit=200)
+    assert any("apologises" in warning for warning in report.warnings)
+
+
+def test_titles_and_abbreviations_do_not_count_as_sentence_ends():
+    message = (
+        "Thank you, Dr. Smith, for Monday. I enjoyed meeting Ms. Lee and J. Ortega too. "
+        "Your tools, e.g. the lineage graph, impressed me. I fit the team well. Thanks again."
+    )
+    assert count_sentences(message) == 5
+    report = guardrails_check(
+        kind="thank_you",
+        text=f"Dear Dr. Smith,\n\n{message}\n\nKind regards,\nSam",
+        linkedin_limit=200,
+    )
+    assert report.warnings == []
+
+
+@pytest.mark.parametrize(("words", "warned"), [(90, False), (91, True)])
+def test_a_thank_you_warns_past_ninety_words(words, warned):
+    message = " ".join(["word"] * (words - 1)) + " end."
+    report = guardrails_check(
+        kind="thank_you", text=f"Dear Dana,\n\n{message}\n\nKind regards,\nSam", linkedin_limit=200
+    )
+    assert bool(report.warnings) is warned
+    if warned:
+        assert report.warnings[0].startswith(f"This runs to 1 sentence and {words} words.")
