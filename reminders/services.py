@@ -20,7 +20,7 @@ from interviews.models import Application
 from .guardrails import guardrails_check, normalise
 from .models import FollowUp
 from .planning import followups_plan
-from .rules import add_days, at_local
+from .rules import CHECK_IN_KINDS, add_days, at_local
 
 # Every field an action may change; undo restores them from undo_state.
 DATETIME_FIELDS = {"done_at", "snoozed_until", "remind_at"}
@@ -175,10 +175,18 @@ def followup_undo(*, followup, now=None):
     state = followup.undo_state
     if not state:
         raise ValidationError("There is nothing to undo.")
+    if state["action"] in ("done", "skip") and _acted_on_after(followup):
+        raise ValidationError(
+            "A later check-in has been done or skipped since; undo that one first."
+        )
     fields = {
         name: _parse(value) if name in DATETIME_FIELDS else value
         for name, value in state.get("fields", {}).items()
     }
+    if fields.get("status", followup.status) not in FollowUp.PENDING and "remind_at" in fields:
+        # Planning closed it since (an offer, a new round): a closed follow-up
+        # owes no reminder, whatever the undone snooze had set.
+        fields["remind_at"] = None
     for name, value in fields.items():
         setattr(followup, name, value)
     followup.undo_state = None
@@ -188,6 +196,20 @@ def followup_undo(*, followup, now=None):
             employer_replied_at=_parse(state.get("replied_at"))
         )
     return _replan(followup, now)
+
+
+def _acted_on_after(followup):
+    """Whether a later check-in of the same chain was done or skipped: undoing this
+    one would leave a chain whose later link is settled and its earlier one open."""
+    if followup.kind not in CHECK_IN_KINDS:
+        return False
+    return FollowUp.objects.filter(
+        application_id=followup.application_id,
+        interview_id=followup.interview_id,
+        kind__in=CHECK_IN_KINDS,
+        sequence__gt=followup.sequence,
+        status__in=(FollowUp.Status.DONE, FollowUp.Status.SKIPPED),
+    ).exists()
 
 
 def _parse(value):

@@ -246,3 +246,27 @@ def test_a_thank_you_warns_past_ninety_words(words, warned):
     assert bool(report.warnings) is warned
     if warned:
         assert report.warnings[0].startswith(f"This runs to 1 sentence and {words} words.")
+
+
+def test_a_done_check_in_cannot_be_undone_once_the_next_one_is_done(app):
+    services.followup_mark_done(
+        followup=check_ins(app)[0], channel="email", now=berlin(2026, 3, 17, 9)
+    )
+    services.followup_mark_done(
+        followup=check_ins(app)[1], channel="email", now=berlin(2026, 3, 24, 9)
+    )
+    with pytest.raises(ValidationError, match="undo that one first"):
+        services.followup_undo(followup=check_ins(app)[0], now=berlin(2026, 3, 25, 9))
+    assert [f.status for f in check_ins(app)] == ["done", "done"]
+
+
+def test_undoing_a_snooze_on_a_follow_up_cancelled_since_owes_no_reminder(app):
+    from interviews.services import application_status_record
+
+    check_in = check_ins(app)[0]
+    services.followup_snooze(followup=check_in, until=berlin(2026, 3, 20, 8), now=NOW)
+    application_status_record(application=app, status="offer", now=NOW)
+    check_in.refresh_from_db()
+    services.followup_undo(followup=check_in, now=NOW)
+    check_in.refresh_from_db()
+    assert (check_in.status, check_in.remind_at) == ("cancelled", None)
