@@ -91,6 +91,26 @@ def test_moving_the_interview_after_the_notes_keeps_them_done(app):
     assert of_kind(app, "thank_you")[0].opens_at == END + timedelta(hours=2)
 
 
+# People removed and added back ------------------------------------------------------------
+
+
+def test_a_person_removed_and_added_back_keeps_their_one_done_thank_you(app):
+    interview = add_interview(app, people=("Dana Whitfield", "Lee Park"))
+    plan(app, BEFORE)
+    lee = Contact.objects.get(name="Lee Park")
+    services.followup_mark_done(
+        followup=of_kind(app, "thank_you", contact=lee)[0], channel="card", now=END
+    )
+    interview.participants.filter(contact=lee).delete()
+    plan(app, END + timedelta(hours=1))
+    factories.participant(interview=interview, contact=lee)
+    plan(app, END + timedelta(hours=2))
+
+    assert [(f.status, f.done_at) for f in of_kind(app, "thank_you", contact=lee)] == [
+        ("done", END)
+    ]
+
+
 # Entered after the fact --------------------------------------------------------------
 
 
