@@ -1,7 +1,7 @@
 """Forms for the candidate's profile, applications, interviews and notes."""
 
 import zoneinfo
-from datetime import timedelta
+from datetime import date, timedelta
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
@@ -120,12 +120,42 @@ class DateInput(forms.DateInput):
         return value.isoformat()
 
 
+# The dates a job search has. Anything outside is a typo (2062 for 2026),
+# and the planner adds weeks to these dates: year 9999 would overflow it.
+EARLIEST_DATE = date(2000, 1, 1)
+YEARS_AHEAD = 3
+MAX_INTERVIEW_HOURS = 12
+MAX_DECISION_DAYS = 366
+
+
+def latest_date():
+    return timezone.localdate() + timedelta(days=366 * YEARS_AHEAD)
+
+
+def check_plausible(day, what):
+    latest = latest_date()
+    if not EARLIEST_DATE <= day <= latest:
+        raise ValidationError(
+            f"Check the year: {what} between {EARLIEST_DATE.year} and {latest.year}."
+        )
+
+
 class DecisionDateMixin:
     def clean_decision_promised_on(self):
         decision = self.cleaned_data.get("decision_promised_on")
+        if not decision:
+            return decision
+        check_plausible(decision, "a decision date")
         starts_at = self.cleaned_data.get("starts_at") or getattr(self.instance, "starts_at", None)
-        if decision and starts_at and decision < timezone.localtime(starts_at).date():
-            raise ValidationError("The decision date cannot be before the interview.")
+        if starts_at:
+            # The field already gave an aware datetime in the candidate's zone.
+            interview_day = timezone.localtime(starts_at).date()
+            if decision < interview_day:
+                raise ValidationError("The decision date cannot be before the interview.")
+            if decision > interview_day + timedelta(days=MAX_DECISION_DAYS):
+                raise ValidationError(
+                    "The decision date is more than a year after the interview: check the year."
+                )
         return decision
 
 
@@ -164,6 +194,13 @@ class InterviewForm(PlainHelperMixin, DecisionDateMixin, forms.ModelForm):
         if not self.instance.pk and not self.is_bound:
             self.fields["duration_minutes"].initial = 60
 
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data.get("starts_at")
+        if starts_at:
+            # .date(), not localtime(): a datetime in year 1 has no UTC form.
+            check_plausible(starts_at.date(), "an interview")
+        return starts_at
+
     def clean(self):
         cleaned = super().clean()
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
@@ -175,6 +212,11 @@ class InterviewForm(PlainHelperMixin, DecisionDateMixin, forms.ModelForm):
                 self.add_error("ends_at", "Give the end time or the duration.")
         elif starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", "The interview must end after it starts.")
+        elif starts_at and ends_at and ends_at - starts_at > timedelta(hours=MAX_INTERVIEW_HOURS):
+            self.add_error(
+                "ends_at",
+                f"An interview lasts at most {MAX_INTERVIEW_HOURS} hours: check the end.",
+            )
         if cleaned.get("ends_at"):
             self.instance.ends_at = cleaned["ends_at"]
         return cleaned

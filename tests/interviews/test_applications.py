@@ -66,6 +66,16 @@ def test_an_interview_with_two_interviewers_in_the_candidates_time_zone(owner_cl
         ({"decision_promised_on": "2026-02-01"}, "cannot be before the interview"),
         ({"starts_at": "yesterday-ish"}, "Enter a valid date/time."),
         ({"people-1-name": "Dana Whitfield"}, "The same person is listed twice."),
+        ({"starts_at": "2026-02-30T10:00"}, "Enter a valid date/time."),
+        ({"starts_at": "9999-12-31T23:30"}, "Check the year: an interview between 2000"),
+        ({"starts_at": "0001-01-01T00:00"}, "Check the year: an interview between 2000"),
+        (
+            {"duration_minutes": "", "ends_at": "9999-12-31T23:59"},
+            "An interview lasts at most 12 hours",
+        ),
+        ({"decision_promised_on": "9999-12-31"}, "Check the year: a decision date"),
+        ({"decision_promised_on": "2027-06-01"}, "more than a year after the interview"),
+        ({"decision_promised_on": "2026-02-30"}, "Enter a valid date."),
     ],
 )
 def test_a_bad_interview_is_refused_and_keeps_the_input(owner_client, owner, overrides, message):

@@ -192,3 +192,17 @@ def test_a_form_without_its_management_fields_is_refused_with_a_message(owner_cl
     assert "nothing was saved" in page and "arrived incomplete" in page
     interview.refresh_from_db()
     assert interview.notes_saved_at is None and interview.summary == ""
+
+
+@pytest.mark.parametrize("decision", ["9999-12-31", "0001-01-01", "2026-02-30"])
+def test_an_impossible_decision_date_is_refused_and_nothing_is_saved(
+    owner_client, interview, decision
+):
+    response = post_notes(owner_client, interview, decision_promised_on=decision)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "nothing was saved" in page
+    assert f'value="{decision}"' in page  # what was typed stays in the field
+    interview.refresh_from_db()
+    assert interview.notes_saved_at is None and interview.decision_promised_on is None
+    assert not Participant.objects.filter(interview=interview).exists()
