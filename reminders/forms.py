@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.utils import timezone
 
-from interviews.forms import DateInput, PlainHelperMixin
+from interviews.forms import EARLIEST_DATE, DateInput, PlainHelperMixin
 from interviews.models import Candidate
 
 from .models import FollowUp
@@ -117,12 +120,26 @@ class DoneForm(forms.Form):
     done_on = forms.DateField(label="Done on", widget=DateInput())
     channel = forms.ChoiceField(label="How", choices=FollowUp.Channel.choices)
 
+    def clean_done_on(self):
+        # A future date is the service's rule; a year like 0001 is a typo.
+        done_on = self.cleaned_data["done_on"]
+        if done_on < EARLIEST_DATE:
+            raise forms.ValidationError("Check the year of the date it was done.")
+        return done_on
+
 
 class SnoozeForm(forms.Form):
     CHOICES = [("day", "A day"), ("three_days", "Three days"), ("date", "Until a date")]
 
     choice = forms.ChoiceField(choices=CHOICES)
     day = forms.DateField(required=False, widget=DateInput())
+    MAX_DAYS = 366
+
+    def clean_day(self):
+        day = self.cleaned_data.get("day")
+        if day and day > timezone.localdate() + timedelta(days=self.MAX_DAYS):
+            raise forms.ValidationError("Snooze for at most a year.")
+        return day
 
     def clean(self):
         cleaned = super().clean()

@@ -125,6 +125,10 @@ def _act(request, followup, action, success):
     return redirect("followup_detail", pk=followup.pk)
 
 
+def _errors_text(form):
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
 @post_on_owned_followup
 def followup_draft(request, followup):
     form = DraftForm(request.POST)
@@ -159,7 +163,7 @@ def followup_draft_reset(request, followup):
 def followup_done(request, followup):
     form = DoneForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the date and how you sent it.")
+        messages.error(request, f"Give the date and how you sent it. {_errors_text(form)}")
         return redirect("followup_detail", pk=followup.pk)
     return _act(
         request,
@@ -175,7 +179,7 @@ def followup_done(request, followup):
 def followup_snooze(request, followup):
     form = SnoozeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _errors_text(form))
         return redirect("followup_detail", pk=followup.pk)
 
     def snooze(followup):

@@ -246,3 +246,66 @@ def test_another_candidates_follow_up_is_a_404(owner, stranger_client, method, n
         False,
         None,
     )
+
+
+# Odd input on the actions ------------------------------------------------------------------
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"done_on": "2026-02-30", "channel": "email"}, "Give the date and how you sent it."),
+        ({"done_on": "2026-03-03", "channel": "pigeon"}, "Give the date and how you sent it."),
+        ({"done_on": "2026-03-09", "channel": "email"}, "cannot be done on a future date"),
+        ({"done_on": "0001-01-01", "channel": "email"}, "Check the year"),
+    ],
+)
+def test_marking_done_with_a_bad_date_or_channel_changes_nothing(
+    owner, owner_client, data, message
+):
+    thank_you = of_kind(planned_application(owner), "thank_you")[0]
+    before = FollowUp.objects.values().get(pk=thank_you.pk)
+    response = owner_client.post(reverse("followup_done", args=[thank_you.pk]), data, follow=True)
+    assert response.status_code == 200
+    assert any(message in m for m in messages_of(response))
+    assert FollowUp.objects.values().get(pk=thank_you.pk) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"choice": "forever"}, "Select a valid choice"),
+        ({"choice": "date", "day": ""}, "Pick the date to be reminded again."),
+        ({"choice": "date", "day": "2026-02-30"}, "Enter a valid date."),
+        ({"choice": "date", "day": "2026-03-01"}, "Snooze until a moment in the future."),
+        ({"choice": "date", "day": "9999-12-31"}, "at most a year"),
+    ],
+)
+def test_a_bad_snooze_changes_nothing(owner, owner_client, data, message):
+    thank_you = of_kind(planned_application(owner), "thank_you")[0]
+    before = FollowUp.objects.values().get(pk=thank_you.pk)
+    response = owner_client.post(
+        reverse("followup_snooze", args=[thank_you.pk]), data, follow=True
+    )
+    assert response.status_code == 200
+    assert any(message in m for m in messages_of(response)), messages_of(response)
+    assert FollowUp.objects.values().get(pk=thank_you.pk) == before
+
+
+def test_a_draft_over_the_maximum_length_is_refused_and_kept(owner, owner_client):
+    thank_you = of_kind(planned_application(owner), "thank_you")[0]
+    limit = FollowUp._meta.get_field("draft").max_length
+    text = "Dear Dana, <b>thanks</b>. " + "x" * limit
+    response = owner_client.post(
+        reverse("followup_draft", args=[thank_you.pk]), {"subject": "Hi", "draft": text}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Ensure this value has at most" in content
+    assert "Dear Dana, &lt;b&gt;thanks&lt;/b&gt;. xxxx" in content  # kept, as text
+    thank_you.refresh_from_db()
+    assert not thank_you.draft_edited and "<b>" not in thank_you.draft
