@@ -5,10 +5,10 @@ Every view is a function, and every row is fetched through access.get_owned_or_4
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 
 from . import services
 from .access import get_owned_or_404
@@ -111,9 +111,12 @@ STATUS_MESSAGES = {
 }
 
 
-@require_POST
 def application_status(request, pk):
+    # Ownership before the method: another candidate gets the same 404 for
+    # a GET as for a POST.
     application = get_owned_or_404(Application, request.user, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     status = request.POST.get("status", "")
     if status not in Application.Status.values:
         messages.error(request, "Choose one of the listed outcomes.")
@@ -123,9 +126,10 @@ def application_status(request, pk):
     return redirect(application)
 
 
-@require_POST
 def application_reply(request, pk):
     application = get_owned_or_404(Application, request.user, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     replied = request.POST.get("replied") == "yes"
     services.application_reply_record(application=application, replied=replied)
     messages.success(
