@@ -120,3 +120,21 @@ def test_livez_answers_without_touching_the_database(client, django_assert_num_q
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_the_answers_leak_no_secret_address_or_email(client, settings, closed_port, owner):
+    settings.SECRET_KEY = "a-distinct-secret-key-for-this-test-0123456789"
+    settings.CELERY_BROKER_URL = f"redis://:broker-s3cret@127.0.0.1:{closed_port}/0"
+    SendFailure.objects.create(candidate=owner, occurred_at=NOW, error="SMTP said no to x@y.z")
+    for url in ("/healthz", "/livez"):
+        with time_machine.travel(NOW, tick=False):
+            body = client.get(url).content.decode()
+        for secret in (
+            settings.SECRET_KEY,
+            "broker-s3cret",
+            "127.0.0.1",
+            owner.user.email,
+            "x@y.z",
+            "SMTP said no",
+        ):
+            assert secret not in body, f"{url} shows {secret!r}"

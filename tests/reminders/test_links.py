@@ -292,3 +292,20 @@ def test_only_a_thank_you_has_a_card(client, owner):
 
     assert response.status_code == 404
     assert not response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("purpose", [links.DONE, links.SNOOZE])
+def test_done_and_snooze_need_the_pages_csrf_token(item, purpose):
+    # Only the one-click unsubscribe is CSRF-exempt (mail providers post it
+    # without cookies); a forged cross-site POST must not complete the others.
+    same = unchanged(item)
+    browser = Client(enforce_csrf_checks=True)
+    response = at(CLICKED, browser.post, url_for(purpose, item))
+    assert response.status_code == 403
+    assert same()
+
+
+def test_a_link_page_never_shows_the_candidates_email_or_other_follow_ups(client, item, owner):
+    page = at(CLICKED, client.get, url_for(links.DONE, item)).content.decode()
+    assert owner.user.email not in page
+    assert "csrfmiddlewaretoken" in page and 'name="robots" content="noindex"' in page
