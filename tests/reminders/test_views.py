@@ -1,6 +1,8 @@
 """The dashboard, the follow-up page and its actions, settings, and isolation."""
 
+import re
 from datetime import timedelta
+from html import unescape
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -309,3 +311,16 @@ def test_a_draft_over_the_maximum_length_is_refused_and_kept(owner, owner_client
     assert "Dear Dana, &lt;b&gt;thanks&lt;/b&gt;. xxxx" in content  # kept, as text
     thank_you.refresh_from_db()
     assert not thank_you.draft_edited and "<b>" not in thank_you.draft
+
+
+def test_the_mailto_link_carries_unicode_and_reserved_characters_intact(owner, owner_client):
+    thank_you = of_kind(planned_application(owner), "thank_you")[0]
+    subject = "Danke, Zoë & Łukasz? #1 – 🎉"
+    body = "Liebe Zoë,\n\na=b&c=d?e#f 50%\r\nGrüße\nSam"
+    FollowUp.objects.filter(pk=thank_you.pk).update(subject=subject, draft=body)
+    content = owner_client.get(reverse("followup_detail", args=[thank_you.pk])).content.decode()
+    href = unescape(re.search(r'href="(mailto:[^"]*)"', content)[1])
+    query = parse_qs(urlsplit(href).query)
+    assert query["subject"] == [subject]
+    assert query["body"] == ["Liebe Zoë,\r\n\r\na=b&c=d?e#f 50%\r\nGrüße\r\nSam"]
+    assert href.isascii() and not any(c in href for c in " \n\r#<>\"'")
