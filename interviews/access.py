@@ -15,5 +15,13 @@ def candidate_for(user):
     return candidate
 
 
-def get_owned_or_404(model, user, **lookups):
-    return get_object_or_404(model.objects.for_user(user), **lookups)
+def get_owned_or_404(model, user, *, related=(), **lookups):
+    """The row matching `lookups` if `user` owns it, else a 404.
+
+    `related` names foreign keys to fetch in the same query (select_related)
+    for pages that show them.
+    """
+    rows = model.objects.for_user(user)
+    if related:
+        rows = rows.select_related(*related)
+    return get_object_or_404(rows, **lookups)

@@ -177,7 +177,7 @@ def interview_create(request, application_id):
 
 
 def interview_detail(request, pk):
-    interview = get_owned_or_404(Interview, request.user, pk=pk)
+    interview = get_owned_or_404(Interview, request.user, related=("application",), pk=pk)
     return render(
         request,
         "interviews/interview_detail.html",
@@ -192,7 +192,7 @@ def interview_detail(request, pk):
 
 
 def interview_edit(request, pk):
-    interview = get_owned_or_404(Interview, request.user, pk=pk)
+    interview = get_owned_or_404(Interview, request.user, related=("application",), pk=pk)
     application = interview.application
     form = InterviewForm(request.POST or None, instance=interview)
     people = _people_formset(request, interview, application, initial=people_initial(interview))
@@ -222,7 +222,7 @@ def interview_delete(request, pk):
 
 
 def interview_notes(request, pk):
-    interview = get_owned_or_404(Interview, request.user, pk=pk)
+    interview = get_owned_or_404(Interview, request.user, related=("application",), pk=pk)
     application = interview.application
     form = NotesForm(request.POST or None, instance=interview)
     people = _people_formset(request, interview, application, initial=people_initial(interview))
@@ -274,8 +274,8 @@ def contact_edit(request, pk):
     contact = get_owned_or_404(Contact, request.user, pk=pk)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Saved.")
+        services.contact_update(form=form)
+        messages.success(request, "Saved; their follow-ups are re-planned.")
         return redirect(contact)
     return render(request, "interviews/contact_form.html", {"form": form, "contact": contact})
 
