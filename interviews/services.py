@@ -5,6 +5,7 @@ signals or save(): a reader of a service sees everything it does.
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from reminders.planning import followups_plan
@@ -125,12 +126,26 @@ def application_reply_record(*, application, replied, now=None):
     return application
 
 
+def _applications_with(contact):
+    return Application.objects.filter(
+        Q(interviews__participants__contact=contact) | Q(main_contact=contact)
+    ).distinct()
+
+
+@transaction.atomic
+def contact_update(*, form, now=None):
+    """Save a person. A new LinkedIn URL, postal address or preferred channel
+    changes what is planned for them (a request, a card, the check-in's channel)."""
+    contact = form.save()
+    for application in _applications_with(contact):
+        followups_plan(application=application, now=now)
+    return contact
+
+
 @transaction.atomic
 def contact_delete(*, contact, now=None):
     """Delete a person; the applications they sat in are re-planned without them."""
-    applications = list(
-        Application.objects.filter(interviews__participants__contact=contact).distinct()
-    )
+    applications = list(_applications_with(contact))
     contact.delete()
     for application in applications:
         followups_plan(application=application, now=now)

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from interviews.models import Application, Contact, Interview
+from reminders.models import FollowUp
+from reminders.planning import followups_plan
 from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -187,3 +189,25 @@ def test_a_reply_redirect_never_carries_a_line_break_into_the_header(owner_clien
     )
     assert response.status_code == 302
     assert "\n" not in response["Location"] and "X-Injected" not in response.headers
+
+
+def test_editing_a_person_re_plans_what_is_owed_to_them(owner_client, owner):
+    interview = factories.panel(candidate=owner, names=("Dana Whitfield",))
+    followups_plan(application=interview.application)
+    dana = interview.participants.get().contact
+    assert not FollowUp.objects.filter(kind=FollowUp.Kind.LINKEDIN).exists()
+    thank_you = FollowUp.objects.get(kind=FollowUp.Kind.THANK_YOU)
+    assert thank_you.channel == FollowUp.Channel.EMAIL
+    owner_client.post(
+        f"/people/{dana.pk}/edit/",
+        {
+            "name": "Dana Whitfield",
+            "company": "Northwind",
+            "linkedin_url": "https://www.linkedin.com/in/dana",
+            "postal_address": "1 Harbour Street\nLeith",
+            "preferred_channel": "email",
+        },
+    )
+    assert FollowUp.objects.filter(kind=FollowUp.Kind.LINKEDIN, contact=dana).exists()
+    thank_you.refresh_from_db()
+    assert thank_you.channel == FollowUp.Channel.CARD
