@@ -3,8 +3,10 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from interviews.models import Contact
 from reminders.models import FollowUp
 from reminders.planning import followups_plan
+from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -53,3 +55,13 @@ def state(application):
         )
         for f in FollowUp.objects.filter(application=application).order_by("id")
     ]
+
+
+def add_interview(app, people=("Dana Whitfield",), **fields):
+    """An interview of `app` with the named people, reusing contacts by name."""
+    interview = factories.interview(application=app, **fields)
+    for name in people:
+        contact = Contact.objects.filter(candidate=app.candidate, name=name).first()
+        contact = contact or factories.contact(candidate=app.candidate, name=name)
+        factories.participant(interview=interview, contact=contact)
+    return interview

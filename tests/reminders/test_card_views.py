@@ -4,7 +4,6 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -12,19 +11,6 @@ from reminders import cards
 from reminders.models import FollowUp
 from tests import factories
 from tests.reminders.card_rows import panel_with_thank_yous, thank_you, thank_you_draft
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache(settings):
-    # A private local cache: clearing a shared Redis (also Celery's broker)
-    # from a test would be unkind.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "card-tests",
-        }
-    }
-    cache.clear()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from reminders import services
 from reminders.models import FollowUp
 from tests import factories
 
-from .helpers import BERLIN, berlin, check_ins, of_kind, plan, state
+from .helpers import BERLIN, add_interview, berlin, check_ins, of_kind, plan, state
 
 BEFORE = berlin(2026, 3, 1, 9, 0)  # the day before the interview
 END = berlin(2026, 3, 2, 11, 0)
@@ -30,15 +30,6 @@ def frozen():
 @pytest.fixture
 def app(owner, frozen):
     return factories.application(candidate=owner)
-
-
-def add_interview(app, people=("Dana Whitfield",), **fields):
-    interview = factories.interview(application=app, **fields)
-    for name in people:
-        contact = Contact.objects.filter(candidate=app.candidate, name=name).first()
-        contact = contact or factories.contact(candidate=app.candidate, name=name)
-        factories.participant(interview=interview, contact=contact)
-    return interview
 
 
 def done(followup, on, channel="email"):

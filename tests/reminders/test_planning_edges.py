@@ -25,7 +25,7 @@ from reminders.sweep import reminders_sweep
 from tests import factories
 from tests.reminders.followup_factory import followup_ids_in
 
-from .helpers import berlin, check_ins, of_kind, plan, state
+from .helpers import add_interview, berlin, check_ins, of_kind, plan, state
 
 NEW_YORK = ZoneInfo("America/New_York")
 BEFORE = berlin(2026, 3, 1, 9, 0)  # the day before the default interview
@@ -36,15 +36,6 @@ END = berlin(2026, 3, 2, 11, 0)  # when it ends
 def app(owner):
     with time_machine.travel(BEFORE, tick=False):
         yield factories.application(candidate=owner)
-
-
-def add_interview(app, people=("Dana Whitfield",), **fields):
-    interview = factories.interview(application=app, **fields)
-    for name in people:
-        contact = Contact.objects.filter(candidate=app.candidate, name=name).first()
-        contact = contact or factories.contact(candidate=app.candidate, name=name)
-        factories.participant(interview=interview, contact=contact)
-    return interview
 
 
 def sweep_at(moment):

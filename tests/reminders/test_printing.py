@@ -17,19 +17,6 @@ from tests.reminders.card_rows import panel_with_thank_yous, thank_you, thank_yo
 MM = 72 / 25.4
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache(settings):
-    # A private local cache: clearing a shared Redis (also Celery's broker)
-    # from a test would be unkind.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "card-tests",
-        }
-    }
-    cache.clear()
-
-
 @pytest.fixture
 def renders(monkeypatch):
     """Counts real renders (PDF, not the HTML estimate) behind card_pdf_response."""
