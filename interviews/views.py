@@ -289,5 +289,11 @@ def contact_delete(request, pk):
     return render(
         request,
         "interviews/confirm_delete.html",
-        {"object": contact, "cancel_url": contact.get_absolute_url()},
+        {
+            "object": contact,
+            "cancel_url": contact.get_absolute_url(),
+            # Say plainly what goes with them: their follow-ups, done ones too.
+            "followups_lost": contact.followups.count(),
+            "followups_done": contact.followups.filter(status="done").count(),
+        },
     )

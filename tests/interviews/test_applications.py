@@ -211,3 +211,13 @@ def test_editing_a_person_re_plans_what_is_owed_to_them(owner_client, owner):
     assert FollowUp.objects.filter(kind=FollowUp.Kind.LINKEDIN, contact=dana).exists()
     thank_you.refresh_from_db()
     assert thank_you.channel == FollowUp.Channel.CARD
+
+
+def test_deleting_a_person_says_which_follow_ups_go_with_them(owner_client, owner):
+    interview = factories.panel(candidate=owner, names=("Dana Whitfield",))
+    followups_plan(application=interview.application)
+    dana = interview.participants.get().contact
+    FollowUp.objects.filter(kind=FollowUp.Kind.THANK_YOU).update(status="done")
+    page = owner_client.get(f"/people/{dana.pk}/delete/").content.decode()
+    total = FollowUp.objects.filter(contact=dana).count()
+    assert f"{total} follow-ups with Dana Whitfield will be deleted, 1 of them already done" in page
