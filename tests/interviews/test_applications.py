@@ -220,4 +220,5 @@ def test_deleting_a_person_says_which_follow_ups_go_with_them(owner_client, owne
     FollowUp.objects.filter(kind=FollowUp.Kind.THANK_YOU).update(status="done")
     page = owner_client.get(f"/people/{dana.pk}/delete/").content.decode()
     total = FollowUp.objects.filter(contact=dana).count()
-    assert f"{total} follow-ups with Dana Whitfield will be deleted, 1 of them already done" in page
+    expected = f"{total} follow-ups with Dana Whitfield will be deleted, 1 of them already done"
+    assert expected in page
