@@ -6,14 +6,12 @@ an interview entered hours late, a move to another time zone, a snooze past the
 due time, a cap lowered mid-chain, two saves at once.
 """
 
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 
 from interviews.models import Contact
 from interviews.services import application_status_record
@@ -23,6 +21,7 @@ from reminders.models import FollowUp
 from reminders.planning import followups_plan
 from reminders.sweep import reminders_sweep
 from tests import factories
+from tests.concurrency import run_at_once
 from tests.reminders.followup_factory import followup_ids_in
 
 from .helpers import add_interview, berlin, check_ins, of_kind, plan, state
@@ -275,24 +274,8 @@ def test_concurrent_plans_of_one_application_create_each_follow_up_once(owner):
     interview = add_interview(app, people=("Dana Whitfield", "Lee Park", "Ana Ruiz"))
     Contact.objects.update(linkedin_url="https://www.linkedin.com/in/someone")
     planners = 4
-    start = threading.Barrier(planners)
-    errors = []
-
-    def planner():
-        # Each thread has its own connection, like two requests saving at once.
-        try:
-            start.wait()
-            followups_plan(application=app, now=BEFORE)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=planner) for _ in range(planners)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    # Like several requests saving the same application at once.
+    _, errors = run_at_once(lambda: followups_plan(application=app, now=BEFORE), count=planners)
 
     assert errors == []
     rows = FollowUp.objects.filter(application=app)

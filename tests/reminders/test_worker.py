@@ -1,6 +1,5 @@
 """The sweep under real concurrency, and a real Celery worker on the real Redis."""
 
-import threading
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -8,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from followup_site.celery import app as celery_app
 from reminders.models import FollowUp, Sweep
 from reminders.sweep import reminders_sweep
 from reminders.tasks import sweep_reminders
+from tests.concurrency import run_at_once
 from tests.reminders.followup_factory import (
     due_followups,
     followup,
@@ -37,24 +36,7 @@ def test_concurrent_sweeps_send_each_reminder_exactly_once():
     for n in range(CANDIDATES):
         candidate = quick_candidate(email=f"c{n}@example.com")
         owed += due_followups(candidate=candidate, count=PER_CANDIDATE, remind_at=DUE)
-    start = threading.Barrier(SWEEPERS)
-    results, errors = [], []
-
-    def sweeper():
-        # Each thread has its own database connection, like separate workers.
-        try:
-            start.wait()
-            results.append(reminders_sweep(now=DUE))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweeper) for _ in range(SWEEPERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results, errors = run_at_once(lambda: reminders_sweep(now=DUE), count=SWEEPERS)
 
     assert errors == []
     reminded = Counter(pk for message in mail.outbox for pk in followup_ids_in(message))
