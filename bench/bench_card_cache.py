@@ -36,7 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
 from interviews.models import Application, Candidate, Contact, Interview  # noqa: E402
-from reminders import printing  # noqa: E402
+from reminders.cards import printing  # noqa: E402
 from reminders.models import FollowUp  # noqa: E402
 
 WARMUPS = 3

@@ -34,13 +34,13 @@ logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 from weasyprint.text import ffi as weasy_ffi  # noqa: E402
 
-from reminders import cards  # noqa: E402
+from reminders.cards import renderer  # noqa: E402
 
 WARMUPS = 3
 ITERATIONS = 30
 TARGETS = {"font_ratio": 1.2, "pdf_kb": 20.0, "panel_ratio": 8.0}
 
-CARD = cards.Card(
+CARD = renderer.Card(
     recipient_name="Dana Whitfield",
     greeting="Dear Dana,",
     body=(
@@ -55,7 +55,7 @@ CARD = cards.Card(
 PANEL = [CARD] * 20
 
 
-class SystemFontFetcher(cards.CardAssetFetcher):
+class SystemFontFetcher(renderer.CardAssetFetcher):
     """Serves cards.css without @font-face: the same page in DejaVu Sans."""
 
     def fetch(self, url, headers=None):
@@ -65,7 +65,7 @@ class SystemFontFetcher(cards.CardAssetFetcher):
         css = response.read().decode()
         css = re.sub(r"@font-face\s*{[^}]*}", "", css)
         css = css.replace('"Card Hand", ', "")
-        return cards.URLFetcherResponse(url, body=css, headers={"Content-Type": "text/css"})
+        return renderer.URLFetcherResponse(url, body=css, headers={"Content-Type": "text/css"})
 
 
 def timings_ms(call) -> list[float]:
@@ -84,16 +84,16 @@ def p95(samples: list[float]) -> float:
 
 
 def render_with(fetcher_class, card_list):
-    original_fetcher, original_check = cards.CardAssetFetcher, cards._overflowing_cards
-    cards.CardAssetFetcher = fetcher_class
+    original_fetcher, original_check = renderer.CardAssetFetcher, renderer._overflowing_cards
+    renderer.CardAssetFetcher = fetcher_class
     if fetcher_class is SystemFontFetcher:
         # DejaVu is wider than Caveat, so the fit check would step the floor
         # down and lay it out twice; the floor is one layout, check included.
-        cards._overflowing_cards = lambda document, fmt: original_check(document, fmt) and set()
+        renderer._overflowing_cards = lambda document, fmt: original_check(document, fmt) and set()
     try:
-        return cards.cards_render(cards=card_list)
+        return renderer.cards_render(cards=card_list)
     finally:
-        cards.CardAssetFetcher, cards._overflowing_cards = original_fetcher, original_check
+        renderer.CardAssetFetcher, renderer._overflowing_cards = original_fetcher, original_check
 
 
 def harfbuzz_subsetting() -> str:
@@ -107,10 +107,10 @@ def harfbuzz_subsetting() -> str:
 
 
 def main() -> int:
-    hand = timings_ms(lambda: render_with(cards.CardAssetFetcher, [CARD]))
+    hand = timings_ms(lambda: render_with(renderer.CardAssetFetcher, [CARD]))
     floor = timings_ms(lambda: render_with(SystemFontFetcher, [CARD]))
-    panel = timings_ms(lambda: render_with(cards.CardAssetFetcher, PANEL))
-    pdf_kb = len(render_with(cards.CardAssetFetcher, [CARD])) / 1024
+    panel = timings_ms(lambda: render_with(renderer.CardAssetFetcher, PANEL))
+    pdf_kb = len(render_with(renderer.CardAssetFetcher, [CARD])) / 1024
 
     hand_median, floor_median = statistics.median(hand), statistics.median(floor)
     panel_median = statistics.median(panel)

@@ -90,6 +90,10 @@ INSTALLED_APPS = [
     "reminders",
 ]
 
+# interviews/services.py re-plans after every change through this one function
+# (reminders builds on interviews, so interviews names it rather than imports it).
+FOLLOWUPS_PLANNER = "reminders.followups.planning.followups_plan"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -174,6 +178,9 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# The task module lives in reminders/delivery/, where autodiscovery (which
+# looks for <app>.tasks) does not look; its registered name is unchanged.
+CELERY_IMPORTS = ("reminders.delivery.tasks",)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 if not REDIS_URL:
     # Without Redis, processes on one machine share Celery's filesystem

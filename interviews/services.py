@@ -1,16 +1,31 @@
 """Changes that span several models. Each one re-plans the application's follow-ups.
 
 Planning is called here, in the services that make a change, and not from
-signals or save(): a reader of a service sees everything it does.
+signals or save(): a reader of a service sees everything it does. The planner
+itself belongs to ``reminders``, which builds on these records; this app names
+it through the ``FOLLOWUPS_PLANNER`` setting instead of importing it, so that
+imports between the two apps only ever point from ``reminders`` to here.
 """
 
+from functools import cache
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-
-from reminders.planning import followups_plan
+from django.utils.module_loading import import_string
 
 from .models import Application, Contact, Participant
+
+
+@cache
+def _planner():
+    return import_string(settings.FOLLOWUPS_PLANNER)
+
+
+def followups_plan(*, application, now=None):
+    """Bring the application's follow-ups in line with its records."""
+    return _planner()(application=application, now=now)
 
 
 def _contact_from_row(*, application, row):

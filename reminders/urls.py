@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import card_views, health, link_views, views
+from .cards import views as card_views
+from .delivery import health
+from .delivery import views as link_views
+from .followups import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

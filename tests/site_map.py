@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
 
 from interviews.models import Application, Candidate, Contact, Interview, Participant
-from reminders import links
+from reminders.delivery import links
 from reminders.models import FollowUp
 from tests import factories
 

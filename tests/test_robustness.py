@@ -20,8 +20,8 @@ from interviews.forms import (
     PersonForm,
     ProfileForm,
 )
-from reminders.card_forms import CardOptionsForm
-from reminders.forms import DoneForm, DraftForm, FollowUpSettingsForm, SnoozeForm
+from reminders.cards.forms import CardOptionsForm
+from reminders.followups.forms import DoneForm, DraftForm, FollowUpSettingsForm, SnoozeForm
 from tests import site_map
 from tests.reminders.followup_factory import quick_candidate
 

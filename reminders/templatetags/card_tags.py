@@ -1,6 +1,6 @@
 from django import template
 
-from reminders.printing import thank_you_cards_for
+from reminders.cards.printing import thank_you_cards_for
 
 register = template.Library()
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from followup_site.celery import app as celery_app
+from reminders.delivery.tasks import sweep_reminders
 from reminders.models import FollowUp
-from reminders.tasks import sweep_reminders
 from tests.worker import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from interviews.models import Candidate
+from reminders.followups.planning import followups_plan
 from reminders.models import FollowUp
-from reminders.planning import followups_plan
 from tests import factories
 
 

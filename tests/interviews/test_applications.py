@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from interviews.models import Application, Contact, Interview
+from reminders.followups.planning import followups_plan
 from reminders.models import FollowUp
-from reminders.planning import followups_plan
 from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -4,8 +4,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from interviews.models import Contact
+from reminders.followups.planning import followups_plan
 from reminders.models import FollowUp
-from reminders.planning import followups_plan
 from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from interviews.models import Application, Candidate, Contact, Interview, Participant
-from reminders.planning import followups_plan
+from interviews.services import followups_plan
 
 EMAIL = "demo@example.com"
 PASSWORD = "follow-up-demo"

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reminders.sweep import reminders_sweep
-from reminders.tasks import parse_as_of
+from reminders.delivery.sweep import reminders_sweep
+from reminders.delivery.tasks import parse_as_of
 
 
 class Command(BaseCommand):

@@ -1,0 +1,109 @@
+"""Emails to the candidate, each rendered from a template trio.
+
+templates/emails/<name>-subject.txt, <name>-body-text.txt and
+<name>-body-html.html. Every email is a one-line function over `_send`.
+"""
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from reminders.models import FollowUp
+
+from . import links
+
+
+def _render(name, context):
+    # A subject is one line; a template's trailing newline or wrapped text
+    # must not turn into a header continuation.
+    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    text = render_to_string(f"emails/{name}-body-text.txt", context)
+    html = render_to_string(f"emails/{name}-body-html.html", context)
+    return subject, text, html
+
+
+def _send(name, to, context, headers=None):
+    subject, text, html = _render(name, context)
+    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+# What each kind asks of the candidate, as a heading: {who} is the person
+# (or the company when no one is named).
+_HEADINGS = {
+    FollowUp.Kind.NOTES: "Write down your notes on the {company} interview",
+    FollowUp.Kind.THANK_YOU: "Thank {who}",
+    FollowUp.Kind.LINKEDIN: "Connect with {who} on LinkedIn",
+    FollowUp.Kind.CHECK_IN: "Check in with {who}",
+    FollowUp.Kind.FURTHER_CHECK_IN: "Check in again with {who}",
+    FollowUp.Kind.REJECTION_REPLY: "Reply to {who} about the decision",
+}
+
+
+def _heading(followup):
+    company = followup.application.company
+    who = followup.contact.name if followup.contact_id else company
+    return _HEADINGS[followup.kind].format(who=who, company=company)
+
+
+def _for_whom(followup):
+    if not followup.contact_id:
+        return ""
+    contact = followup.contact
+    return f"{contact.name}, {contact.title}" if contact.title else contact.name
+
+
+def _when(moment, tz):
+    return dateformat.format(timezone.localtime(moment, tz), "D j M, H:i T")
+
+
+def _item(followup, tz):
+    has_card = (
+        followup.kind == FollowUp.Kind.THANK_YOU and followup.channel == FollowUp.Channel.CARD
+    )
+    return {
+        "followup": followup,
+        "heading": _heading(followup),
+        "kind": followup.get_kind_display(),
+        "for_whom": _for_whom(followup),
+        "application": followup.application,
+        "channel": followup.get_channel_display(),
+        "due": _when(followup.due_at, tz),
+        "subject": followup.subject,
+        "draft": followup.draft,
+        "open_url": links.followup_url(followup),
+        "done_url": links.link_url(purpose=links.DONE, followup=followup),
+        "snooze_url": links.link_url(purpose=links.SNOOZE, followup=followup),
+        "card_url": links.link_url(purpose=links.CARD, followup=followup) if has_card else "",
+    }
+
+
+def reminder_context(*, candidate, followups):
+    items = [_item(followup, candidate.tz) for followup in followups]
+    unsubscribe_url = links.link_url(purpose=links.UNSUBSCRIBE, followup=followups[0])
+    greeting_name = candidate.signing_name or (candidate.full_name.split() or ["there"])[0]
+    return {
+        "candidate": candidate,
+        "greeting_name": greeting_name,
+        "items": items,
+        "first": items[0],
+        "more": len(items) - 1,
+        "time_zone": candidate.time_zone,
+        "unsubscribe_url": unsubscribe_url,
+        "settings_url": links.absolute(reverse("settings")),
+        "dashboard_url": links.absolute(reverse("dashboard")),
+    }
+
+
+def reminder(*, to, candidate, followups):
+    """One email for every follow-up of this candidate that needs attention now."""
+    context = reminder_context(candidate=candidate, followups=followups)
+    # RFC 8058 one-click unsubscribe: mail providers POST to this URL without
+    # cookies or a form; the signed token alone pauses reminders.
+    headers = {
+        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    _send("reminder", to, context, headers)

@@ -1,0 +1,163 @@
+"""Guardrails on a draft: counts, the LinkedIn hard limit, and soft hints.
+
+The same thresholds drive static/js/guardrails.js while the candidate types
+(the page passes them in data- attributes); the server checks again on save.
+A hard limit refuses the save; everything else only warns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reminders.followups.drafts import letter_parts
+from reminders.models import FollowUp
+
+# "A couple of well-written sentences, not a page": past about five sentences
+# or ninety words a thank-you starts to read like a cover letter.
+THANK_YOU_SENTENCES = 5
+THANK_YOU_WORDS = 90
+
+# Small slips need no apology, and a correction reads stronger without one.
+# Stems, so "apologise", "apologize", "apology" and "my apologies" all match.
+APOLOGY_WORDS = (
+    "sorry",
+    "apolog",
+    "forgive",
+    "embarrass",
+    "pardon",
+    "excuse me",
+    "excuse my",
+    "regret",
+)
+# Retelling the interview step by step: they were there.
+PLAY_BY_PLAY = (
+    "then you asked",
+    "then we",
+    "first we",
+    "after that",
+    "you asked me",
+    "i answered",
+)
+# The résumé already holds the work history.
+WORK_HISTORY = (
+    "in my previous role",
+    "in my last job",
+    "my career",
+    "i have worked",
+    "i worked at",
+)
+
+SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+# A full stop after these (or after a single initial, "J. Ortega") ends no
+# sentence: a thank-you to "Dr. Smith" must not be counted as too long.
+ABBREVIATIONS = ("mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "e.g", "i.e", "approx")
+
+
+def normalise(text):
+    """Browsers submit textareas with CRLF line ends; count and store plain newlines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def count_sentences(text):
+    text = text.strip()
+    if not text:
+        return 0
+    ends = sum(1 for match in SENTENCE_END.finditer(text) if not _after_abbreviation(text, match))
+    return ends + (0 if text[-1] in ".!?" else 1)
+
+
+def _after_abbreviation(text, match):
+    if match.group() != "." or match.end() == len(text):
+        return False
+    before = text[: match.start()].split()
+    word = before[-1].lower().lstrip("(\"'“‘") if before else ""
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _plural(count, word):
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def count_words(text):
+    return len(text.split())
+
+
+@dataclass
+class Report:
+    sentences: int
+    words: int
+    characters: int
+    limit: int | None = None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _contains(text, fragments):
+    lower = text.lower()
+    return any(fragment in lower for fragment in fragments)
+
+
+def guardrails_check(*, kind, text, linkedin_limit):
+    """Counts and findings for a draft of `kind`.
+
+    A thank-you is measured on its message alone (greeting and sign-off do not
+    make it longer to read); a LinkedIn note on every character, as LinkedIn does.
+    """
+    text = normalise(text)
+    measured = letter_parts(text)[1] if kind == FollowUp.Kind.THANK_YOU else text
+    report = Report(
+        sentences=count_sentences(measured),
+        words=count_words(measured),
+        characters=len(text),
+    )
+    if kind == FollowUp.Kind.LINKEDIN:
+        report.limit = linkedin_limit
+        if report.characters > linkedin_limit:
+            report.errors.append(
+                f"LinkedIn allows {linkedin_limit} characters in a connection note; this one "
+                f"has {report.characters}. Cut {report.characters - linkedin_limit} to fit."
+            )
+    if kind == FollowUp.Kind.THANK_YOU:
+        if report.sentences > THANK_YOU_SENTENCES or report.words > THANK_YOU_WORDS:
+            report.warnings.append(
+                f"This runs to {_plural(report.sentences, 'sentence')} and "
+                f"{_plural(report.words, 'word')}. A "
+                f"thank-you reads best at up to {THANK_YOU_SENTENCES} sentences or "
+                f"{THANK_YOU_WORDS} words."
+            )
+        if _contains(measured, PLAY_BY_PLAY):
+            report.warnings.append(
+                "This retells the interview step by step. They were there: keep one highlight."
+            )
+        if _contains(measured, WORK_HISTORY):
+            report.warnings.append(
+                "Leave the work history to your résumé; name two or three matching strengths."
+            )
+    if kind in (FollowUp.Kind.THANK_YOU, FollowUp.Kind.LINKEDIN) and _contains(
+        measured, APOLOGY_WORDS
+    ):
+        report.warnings.append(
+            "The correction apologises. Say what you meant in one calm sentence, without "
+            "“sorry”: small slips need no mention at all."
+        )
+    return report
+
+
+def data_attributes(*, kind, linkedin_limit):
+    """The thresholds for the live checker in the browser, as data- attributes."""
+    attributes = {
+        "data-guardrails": kind,
+        "data-apology-words": "|".join(APOLOGY_WORDS),
+        "data-abbreviations": "|".join(ABBREVIATIONS),
+    }
+    if kind == FollowUp.Kind.THANK_YOU:
+        attributes |= {
+            "data-max-sentences": THANK_YOU_SENTENCES,
+            "data-max-words": THANK_YOU_WORDS,
+            "data-play-by-play": "|".join(PLAY_BY_PLAY),
+            "data-work-history": "|".join(WORK_HISTORY),
+        }
+    if kind == FollowUp.Kind.LINKEDIN:
+        attributes["data-max-characters"] = linkedin_limit
+    return attributes
