@@ -62,12 +62,18 @@ def interview_people_set(*, interview, rows):
     interview.participants.exclude(pk__in=kept).delete()
 
 
-@transaction.atomic
-def candidate_profile_save(*, form, now=None):
-    """Save the profile; drafts the candidate has not edited pick up the new wording."""
-    candidate = form.save()
+def candidate_replan(*, candidate, now=None):
+    """Re-plan every application of the candidate (after new timings or wording)."""
     for application in candidate.applications.all():
         followups_plan(application=application, now=now)
+
+
+@transaction.atomic
+def candidate_profile_save(*, form, now=None):
+    """Save the profile or the follow-up settings: what is pending moves to the new
+    timings, and drafts the candidate has not edited pick up the new wording."""
+    candidate = form.save()
+    candidate_replan(candidate=candidate, now=now)
     return candidate
 
 
@@ -133,12 +139,17 @@ def application_status_record(*, application, status, now=None):
 
 @transaction.atomic
 def application_reply_record(*, application, replied, now=None):
-    """Record (or take back) that the employer replied; a reply stops further check-ins."""
+    """Record (or take back) that the employer replied; a reply stops further check-ins.
+
+    The first reply's time is kept when another is recorded: check-ins count
+    from it. Returns the reply time on record before, so a caller can undo.
+    """
     now = now or timezone.now()
-    application.employer_replied_at = now if replied else None
+    previous = application.employer_replied_at
+    application.employer_replied_at = (previous or now) if replied else None
     application.save(update_fields=["employer_replied_at", "updated_at"])
     followups_plan(application=application, now=now)
-    return application
+    return previous
 
 
 def _applications_with(contact):

@@ -11,15 +11,6 @@ class FollowUpQuerySet(OwnedQuerySet):
     def pending(self):
         return self.filter(status__in=FollowUp.PENDING)
 
-    def overdue(self, now):
-        return self.pending().filter(due_at__lt=now)
-
-    def due_today(self, now, tz):
-        """Pending, open by now, due before the end of the candidate's day."""
-        local = now.astimezone(tz)
-        end_of_day = local.replace(hour=23, minute=59, second=59, microsecond=0)
-        return self.pending().filter(opens_at__lte=now, due_at__gte=now, due_at__lte=end_of_day)
-
 
 class FollowUp(models.Model):
     class Kind(models.TextChoices):

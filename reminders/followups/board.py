@@ -17,8 +17,6 @@ from reminders.models import FollowUp
 
 Kind, Status = FollowUp.Kind, FollowUp.Status
 
-# "Promptly" in DOMAIN.md: a thank-you counts as on time within a day of the end.
-ON_TIME = timedelta(hours=24)
 COMING_UP_SHOWN = 12
 
 
@@ -40,7 +38,7 @@ class Habit:
 
     @property
     def on_time_share(self):
-        """Percent of thank-yous done within 24 hours, or None before there are any."""
+        """Percent of thank-yous done by their due time, or None before there are any."""
         if not self.thank_yous_settled:
             return None
         return round(100 * self.thank_yous_on_time / self.thank_yous_settled)
@@ -58,7 +56,8 @@ def board_for(*, candidate, now):
     local_today = now.astimezone(tz).date()
     end_of_today = datetime.combine(local_today + timedelta(days=1), time(0), tzinfo=tz)
     pending = (
-        FollowUp.objects.filter(candidate=candidate, status__in=FollowUp.PENDING)
+        FollowUp.objects.filter(candidate=candidate)
+        .pending()
         .select_related("application", "interview", "contact")
         .order_by("due_at", "id")
     )
@@ -77,11 +76,10 @@ def board_for(*, candidate, now):
 
 def habit_for(*, candidate, now):
     thank_you = Q(kind=Kind.THANK_YOU) & ~Q(status=Status.CANCELLED)
-    # A thank-you is counted once it is settled: done, skipped, or past its day.
-    settled = thank_you & (
-        Q(status__in=(Status.DONE, Status.SKIPPED)) | Q(interview__ends_at__lt=now - ON_TIME)
-    )
-    on_time = thank_you & Q(status=Status.DONE, done_at__lte=F("interview__ends_at") + ON_TIME)
+    # A thank-you is counted once it is settled: done, skipped, or past its due
+    # time. "On time" is its own due time, which follows the candidate's setting.
+    settled = thank_you & (Q(status__in=(Status.DONE, Status.SKIPPED)) | Q(due_at__lt=now))
+    on_time = thank_you & Q(status=Status.DONE, done_at__lte=F("due_at"))
     figures = FollowUp.objects.filter(candidate=candidate).aggregate(
         settled=Count("pk", filter=settled),
         on_time=Count("pk", filter=on_time),

@@ -4,6 +4,11 @@ Each action stores what it changed in `undo_state`, so "undo the last action"
 restores the previous state exactly, and re-plans the application where the
 action changes what comes next (a done check-in leads to the next one, a
 skipped one ends the chain).
+
+Each action first locks and re-reads its row: the page the candidate acted on
+may be minutes old, and a second tab, an email link or the planner may have
+changed the follow-up since. Acting on what the candidate no longer sees is
+refused, so two actions at the same moment end in one consistent state.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from interviews.models import Application
+from interviews.services import application_reply_record
 from reminders.followups.guardrails import guardrails_check, normalise
 from reminders.followups.planning import followups_plan
 from reminders.followups.rules import CHECK_IN_KINDS, add_days, at_local
@@ -29,6 +34,21 @@ SNOOZE_DAYS = {"day": 1, "three_days": 3}
 # A done date in the past has no time of day; noon keeps it on that day in
 # any zone and away from the quiet hours.
 DONE_ON_CLOCK = time(12, 0)
+
+
+def _lock(followup):
+    """Lock the row and check it is still what the candidate acted on."""
+    fresh = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if (fresh.status, fresh.updated_at) != (followup.status, followup.updated_at):
+        raise ValidationError(
+            "This follow-up changed while you were looking at it "
+            f"(it is {fresh.get_status_display().lower()} now); check it again and retry."
+        )
+    # Work on the locked copy from here on, and hand its state back to the caller.
+    followup.__dict__.update(
+        {f.attname: getattr(fresh, f.attname) for f in FollowUp._meta.concrete_fields}
+    )
+    return followup
 
 
 def _require_pending(followup):
@@ -63,6 +83,7 @@ def _replan(followup, now):
 @transaction.atomic
 def followup_mark_done(*, followup, channel, done_on=None, now=None):
     now = now or timezone.now()
+    _lock(followup)
     _require_pending(followup)
     if channel not in FollowUp.Channel.values:
         raise ValidationError("Choose how you sent it.")
@@ -106,6 +127,7 @@ def snooze_until(*, candidate, choice, day: date | None = None, now=None):
 def followup_snooze(*, followup, until, now=None):
     """Move when it next asks for attention; its due time stays where it is."""
     now = now or timezone.now()
+    _lock(followup)
     _require_pending(followup)
     if until <= now:
         raise ValidationError("Snooze until a moment in the future.")
@@ -116,6 +138,7 @@ def followup_snooze(*, followup, until, now=None):
 @transaction.atomic
 def followup_skip(*, followup, now=None):
     now = now or timezone.now()
+    _lock(followup)
     _require_pending(followup)
     _record(
         followup,
@@ -129,22 +152,22 @@ def followup_skip(*, followup, now=None):
 def followup_reply_record(*, followup, now=None):
     """Record that the employer replied, from the follow-up page; undo takes it back."""
     now = now or timezone.now()
-    application = followup.application
-    previous = application.employer_replied_at
+    _lock(followup)
+    previous = application_reply_record(application=followup.application, replied=True, now=now)
     followup.undo_state = {
         "action": "reply",
         "fields": {},
         "replied_at": previous.isoformat() if previous else None,
     }
     followup.save(update_fields=["undo_state", "updated_at"])
-    application.employer_replied_at = now
-    application.save(update_fields=["employer_replied_at", "updated_at"])
-    return _replan(followup, now)
+    followup.refresh_from_db()
+    return followup
 
 
 @transaction.atomic
 def followup_draft_save(*, followup, subject, draft, now=None):
     """Save the candidate's own wording. Returns the soft warnings; a hard limit refuses."""
+    _lock(followup)
     draft = normalise(draft)
     report = guardrails_check(
         kind=followup.kind, text=draft, linkedin_limit=followup.candidate.linkedin_note_limit
@@ -171,6 +194,7 @@ def followup_draft_reset(*, followup, now=None):
 def followup_undo(*, followup, now=None):
     """Restore what the last action changed, then re-plan what follows from it."""
     now = now or timezone.now()
+    _lock(followup)
     state = followup.undo_state
     if not state:
         raise ValidationError("There is nothing to undo.")
@@ -191,8 +215,9 @@ def followup_undo(*, followup, now=None):
     followup.undo_state = None
     followup.save(update_fields=[*fields, "undo_state", "updated_at"])
     if state["action"] == "reply":
-        Application.objects.filter(pk=followup.application_id).update(
-            employer_replied_at=_parse(state.get("replied_at"))
+        # A reply already on record before this one stays; otherwise take it back.
+        application_reply_record(
+            application=followup.application, replied=bool(state.get("replied_at")), now=now
         )
     return _replan(followup, now)
 
@@ -216,12 +241,3 @@ def _parse(value):
         return None
     moment = parse_datetime(value)
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
-
-
-@transaction.atomic
-def candidate_settings_save(*, form, now=None):
-    """Save the candidate's timings and re-plan every application against them."""
-    candidate = form.save()
-    for application in candidate.applications.all():
-        followups_plan(application=application, now=now)
-    return candidate

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from interviews.access import get_owned_or_404
 from interviews.models import Interview
+from interviews.services import candidate_profile_save
 from reminders.followups.board import board_for, habit_for
 from reminders.followups.forms import DoneForm, DraftForm, FollowUpSettingsForm, SnoozeForm
 from reminders.followups.guardrails import data_attributes, guardrails_check
@@ -39,7 +40,7 @@ def dashboard(request):
 def settings_view(request):
     form = FollowUpSettingsForm(request.POST or None, instance=request.candidate)
     if request.method == "POST" and form.is_valid():
-        services.candidate_settings_save(form=form)
+        candidate_profile_save(form=form)
         messages.success(request, "Settings saved; your follow-ups are re-planned.")
         return redirect("settings")
     return render(request, "reminders/settings.html", {"form": form})

@@ -58,6 +58,22 @@ def test_an_open_thank_you_counts_only_once_its_day_has_passed(app):
     assert (late.thank_yous_settled, late.on_time_share) == (1, 0)
 
 
+def test_on_time_follows_the_candidates_own_thank_you_window(app, owner):
+    # A candidate who gives themselves two days: a note done after 30 h is on time.
+    owner.thank_you_due_hours = 48
+    owner.save()
+    Contact.objects.exclude(name__in=("Dana Whitfield", "Lee Park")).delete()
+    plan(app, END)
+    services.followup_mark_done(
+        followup=thank_you(app, "Dana Whitfield"), channel="card", now=END + timedelta(hours=30)
+    )
+    early = habit_for(candidate=owner, now=END + timedelta(hours=31))
+    # Lee's note is open and not yet due: not counted either way.
+    assert (early.thank_yous_settled, early.thank_yous_on_time) == (1, 1)
+    late = habit_for(candidate=owner, now=END + timedelta(hours=49))
+    assert (late.thank_yous_settled, late.thank_yous_on_time) == (2, 1)
+
+
 def test_the_board_buckets_by_the_candidates_own_calendar_day(app, owner):
     owner.time_zone = "America/Los_Angeles"
     owner.save()

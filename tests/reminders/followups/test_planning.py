@@ -10,7 +10,11 @@ import pytest
 import time_machine
 
 from interviews.models import Application, Contact
-from interviews.services import application_reply_record, application_status_record
+from interviews.services import (
+    application_reply_record,
+    application_status_record,
+    candidate_profile_save,
+)
 from reminders.followups import services
 from reminders.models import FollowUp
 from tests import factories
@@ -508,7 +512,7 @@ def test_saving_settings_re_plans_every_application(app, owner):
     }
     form = FollowUpSettingsForm(data, instance=owner)
     assert form.is_valid(), form.errors
-    services.candidate_settings_save(form=form, now=BEFORE)
+    candidate_profile_save(form=form, now=BEFORE)
     assert check_ins(app)[0].opens_at == berlin(2026, 3, 12, 9, 30)
 
 
