@@ -42,7 +42,9 @@ def _contact_from_row(*, application, row):
     for field in ("title", "email", "linkedin_url"):
         if row.get(field):
             setattr(contact, field, row[field])
-    if row.get("preferred_channel"):
+    # "Not known yet" is the row's default, not news: it never erases a
+    # preference learned earlier (that would turn a phone check-in into email).
+    if row.get("preferred_channel") not in (None, "", Contact.Channel.UNKNOWN):
         contact.preferred_channel = row["preferred_channel"]
     contact.save()
     return contact

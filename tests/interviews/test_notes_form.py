@@ -72,6 +72,25 @@ def test_it_reuses_a_known_contact_picked_from_the_list(owner, owner_client, int
     assert interview.participants.filter(contact=dana).exists()
 
 
+def test_picking_a_known_person_keeps_how_they_like_to_be_reached(owner, owner_client, interview):
+    lee = factories.contact(
+        candidate=owner, name="Lee Park", company="Northwind", preferred_channel="phone"
+    )
+    # The row's channel select arrives at its default, "not known yet".
+    post_notes(
+        owner_client,
+        interview,
+        **{
+            "people-1-name": "",
+            "people-1-contact": str(lee.pk),
+            "people-1-preferred_channel": "unknown",
+        },
+    )
+    lee.refresh_from_db()
+    assert interview.participants.filter(contact=lee).exists()
+    assert lee.preferred_channel == "phone"
+
+
 def test_the_first_save_time_is_kept_on_later_edits(owner_client, interview):
     post_notes(owner_client, interview)
     interview.refresh_from_db()
