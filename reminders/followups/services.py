@@ -184,6 +184,7 @@ def followup_draft_save(*, followup, subject, draft, now=None):
 def followup_draft_reset(*, followup, now=None):
     """Go back to the suggested draft: planning writes it afresh from the notes."""
     now = now or timezone.now()
+    _lock(followup)
     # Planning only rewrites pending drafts; a closed one would be left empty.
     _require_pending(followup)
     _record(followup, "draft", {"draft_edited": False, "subject": followup.subject, "draft": ""})
