@@ -237,9 +237,6 @@ class Application(models.Model):
     def get_absolute_url(self):
         return reverse("application_detail", args=[self.pk])
 
-    def latest_interview(self):
-        return self.interviews.order_by("-starts_at").first()
-
 
 class InterviewQuerySet(OwnedQuerySet):
     candidate_path = "application__candidate"

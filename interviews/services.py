@@ -31,11 +31,9 @@ def followups_plan(*, application, now=None):
 def _contact_from_row(*, application, row):
     contact = row.get("contact")
     if contact is None:
-        contact = Contact.objects.filter(
-            candidate=application.candidate,
-            company__iexact=application.company,
-            name__iexact=row["name"].strip(),
-        ).first() or Contact(
+        contact = Contact.objects.filter(candidate=application.candidate).at_company(
+            application.company
+        ).filter(name__iexact=row["name"].strip()).first() or Contact(
             candidate=application.candidate, company=application.company, name=row["name"].strip()
         )
     # What the candidate types on the notes form is the freshest knowledge.
