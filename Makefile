@@ -21,8 +21,11 @@ system-packages:
 
 # Development: SQLite under var/, Redis when REDIS_URL is set (else Celery's
 # filesystem broker), emails written under var/mail/. One Ctrl-C stops all.
+# Importing the settings writes nothing, so the folders the processes write
+# to (VAR_DIR and the filesystem broker's queue) are made here first.
 run: setup
 	@scripts/system-packages run || true
+	DEBUG=on $(PY) -c "from followup_site import settings; settings.make_runtime_folders()"
 	DEBUG=on $(PY) manage.py migrate --no-input
 	DEBUG=on $(PY) manage.py demo_account
 	PATH="$(CURDIR)/$(BIN):$$PATH" DEBUG=on ALLOWED_HOSTS=127.0.0.1,localhost honcho -f Procfile.dev start

@@ -1,9 +1,11 @@
 """gunicorn settings for the web process (`gunicorn -c gunicorn.conf.py followup_site.wsgi`).
 
 PORT and WEB_CONCURRENCY follow the usual platform conventions, so the same
-command runs in the compose stack, on a PaaS and in the tests.
+command runs in the compose stack, on a PaaS and in the tests;
+FORWARDED_ALLOW_IPS names the proxy whose forwarded headers are believed.
 """
 
+import ipaddress
 import os
 
 
@@ -28,12 +30,31 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
-# The proxy in front terminates TLS and says so in X-Forwarded-Proto, which
-# Django trusts through SECURE_PROXY_SSL_HEADER. gunicorn only passes the
-# header on from the addresses listed here; inside the compose network the
-# proxy's address is not known in advance, and the web container publishes
-# nothing but this port.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+
+# The proxy in front terminates TLS and says so in X-Forwarded-Proto.
+# gunicorn believes forwarded headers (the request's scheme, SCRIPT_NAME)
+# only from the addresses named here: by default loopback alone, so nothing
+# that reaches the port from elsewhere can claim to be the proxy. A deployer
+# whose proxy connects from another address (a container on the compose
+# network, the Docker host) names it, or its network, in FORWARDED_ALLOW_IPS:
+# comma-separated addresses or CIDR networks, "*" for any.
+# Django reads X-Forwarded-Proto itself (SECURE_PROXY_SSL_HEADER), whoever
+# sent it, so the proxy must still overwrite that header and be the only
+# way in to this port.
+def _address_list(name, default):
+    raw = os.environ.get(name, "").strip() or default
+    entries = [entry.strip() for entry in raw.split(",") if entry.strip()]
+    for entry in entries:
+        if entry != "*":
+            try:
+                ipaddress.ip_network(entry)
+            except ValueError as exc:
+                raise SystemExit(f"{name} is malformed: {exc}") from exc
+    # gunicorn takes the comma-separated string, not a list.
+    return ",".join(entries)
+
+
+forwarded_allow_ips = _address_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Load the app once in the master: workers fork with it already imported,
 # and a broken setting stops the start instead of looping worker restarts.

@@ -15,7 +15,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
@@ -45,6 +44,17 @@ def _flag(name, default):
 
 DEBUG = _flag("DEBUG", default=False)
 
+# What the processes write at run time: the development SQLite file, Celery
+# beat's schedule, the filesystem broker's queue. Importing the settings writes
+# nothing (a container may run with a read-only filesystem); the folders are
+# made by whatever needs them: `make run` calls make_runtime_folders() below,
+# the image's build makes var/, Django's file mail backend makes its folder.
+# A relative VAR_DIR is relative to the project folder.
+_var_dir = _read("VAR_DIR", env.str, default="var").strip()
+if not _var_dir:
+    raise ImproperlyConfigured("VAR_DIR is malformed: it is empty; unset it for var/")
+VAR_DIR = BASE_DIR / _var_dir
+
 
 def _secret_key():
     key = env.str("SECRET_KEY", default="")
@@ -56,7 +66,9 @@ def _secret_key():
             "(DEBUG is off, so no development key is generated)."
         )
     # Development only: one key generated on first run and kept under var/,
-    # so sessions survive restarts of `make run`.
+    # so sessions survive restarts of `make run`. This is the one write the
+    # settings ever make, a development convenience reached only with DEBUG
+    # on; with DEBUG off a missing key stops the start above.
     path = VAR_DIR / "dev-secret-key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -129,7 +141,6 @@ TEMPLATES = [
 ]
 
 # Databases ---------------------------------------------------------------
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 # django-environ turns an unknown scheme into an engine named after it, which
 # fails much later with a message that does not mention DATABASE_URL.
 _database_scheme = urlsplit(env.str("DATABASE_URL", default="sqlite://")).scheme
@@ -186,9 +197,8 @@ if not REDIS_URL:
     # Without Redis, processes on one machine share Celery's filesystem
     # transport. Its default polling interval of 1 s makes every task wait
     # about a second; 0.1 s keeps the development server snappy.
+    # The folders are made by make_runtime_folders() (`make run`), not here.
     _queue = VAR_DIR / "celery-queue"
-    for _sub in ("out", "processed", "control"):
-        (_queue / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue / "out"),
         "data_folder_out": str(_queue / "out"),
@@ -196,6 +206,24 @@ if not REDIS_URL:
         "control_folder": str(_queue / "control"),
         "polling_interval": 0.1,
     }
+
+_QUEUE_FOLDERS = ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
+
+
+def make_runtime_folders():
+    """Create VAR_DIR and, without Redis, the filesystem broker's folders.
+
+    Called by `make run` before the processes start, never on import: the
+    transport lists its folders without creating them, and SQLite does not
+    create the folder of its file.
+    """
+    folders = [VAR_DIR]
+    if not REDIS_URL:
+        folders += [Path(CELERY_BROKER_TRANSPORT_OPTIONS[key]) for key in _QUEUE_FOLDERS]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+
+
 REMINDER_SWEEP_SECONDS = _read("REMINDER_SWEEP_SECONDS", env.int, default=60)
 if REMINDER_SWEEP_SECONDS < 1:
     raise ImproperlyConfigured("REMINDER_SWEEP_SECONDS is malformed: it must be 1 or more")
@@ -303,9 +331,10 @@ USE_TZ = True
 # Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Not created here: collectstatic makes it (the image does at build time).
+# Until it has run, WhiteNoise with DEBUG off warns "No directory at" once per
+# process; with DEBUG on it does not look.
 STATIC_ROOT = _read("STATIC_ROOT", env.path, default=VAR_DIR / "staticfiles")
-# WhiteNoise warns about a missing folder before collectstatic has ever run.
-Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -325,10 +354,20 @@ SECURE_SSL_REDIRECT = _https
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", env.int, default=31536000 if _https else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
-# The preload directive only states consent: a domain joins the browsers'
-# list when its owner submits it at hstspreload.org.
-SECURE_HSTS_PRELOAD = _https
+# includeSubDomains and preload commit every subdomain of the site's domain,
+# and (once submitted at hstspreload.org) the browsers' built-in lists, to
+# https for the max-age and beyond: only the deployer knows whether that
+# holds, so both are off unless they opt in.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", default=False)
+# `check --deploy` warns about each of them being off (security.W005, W021).
+# Off is the deliberate default above, not an oversight, so exactly those
+# warnings are silenced while the deployer has not opted in; once they have,
+# nothing is silenced.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^healthz$"]

@@ -9,6 +9,7 @@ is started here the same way.
 import json
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -36,7 +37,8 @@ SETTINGS_VARIABLES = [
     *("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SITE_URL"),
     *("DATABASE_URL", "CONN_MAX_AGE", "REDIS_URL", "EMAIL_URL", "DEFAULT_FROM_EMAIL"),
     *("TIME_ZONE", "REMINDER_SWEEP_SECONDS", "INSECURE_LOCAL_HTTP", "SECURE_HSTS_SECONDS"),
-    *("LOG_LEVEL", "STATIC_ROOT", "PORT", "WEB_CONCURRENCY"),
+    *("SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "VAR_DIR"),
+    *("LOG_LEVEL", "STATIC_ROOT", "PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"),
 ]
 
 
@@ -122,6 +124,97 @@ def test_insecure_local_http_turns_off_https_redirects_hsts_and_secure_cookies(t
     assert values == dict.fromkeys(SECURE_FLAGS[:3], False) | {"SECURE_HSTS_SECONDS": 0}
 
 
+def test_importing_production_settings_writes_nothing(tmp_path):
+    # A container may run with a read-only filesystem: loading the settings,
+    # the apps, the WSGI application and the Celery app must create no file
+    # or folder. Every default path hangs off VAR_DIR, here a folder that does
+    # not exist inside a read-only one (read-only is not enforced for root,
+    # hence the check that nothing appeared).
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    var = readonly / "var"
+    env = production_env(
+        tmp_path,
+        VAR_DIR=str(var),
+        # Set explicitly (to what their defaults are) so a developer's .env
+        # cannot move them elsewhere; REDIS_URL empty selects the filesystem
+        # broker, whose folders settings used to create.
+        DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}",
+        STATIC_ROOT=str(var / "staticfiles"),
+        REDIS_URL="",
+    )
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "import followup_site.wsgi, followup_site.celery; "
+        "print(json.dumps([str(settings.VAR_DIR), settings.CELERY_BROKER_URL, "
+        "settings.CELERY_BROKER_TRANSPORT_OPTIONS['data_folder_in']]))"
+    )
+    readonly.chmod(0o555)
+    try:
+        result = run(env, "-c", code)
+    finally:
+        readonly.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    var_dir, broker, queue = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (var_dir, broker) == (str(var), "filesystem://")
+    assert queue.startswith(str(var))
+    assert list(readonly.iterdir()) == []
+
+
+def test_make_run_creates_the_folders_the_settings_name(tmp_path):
+    var = tmp_path / "var"
+    env = production_env(tmp_path, DEBUG="on", VAR_DIR=str(var), REDIS_URL="")
+    code = "from followup_site import settings; settings.make_runtime_folders()"
+    assert run(env, "-c", code).returncode == 0, "make_runtime_folders failed"
+    for folder in ("out", "processed", "control"):
+        assert (var / "celery-queue" / folder).is_dir()
+    assert "settings.make_runtime_folders()" in (BASE_DIR / "Makefile").read_text()
+
+
+def hsts_header(env):
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client().get('/livez', secure=True, HTTP_HOST='followup.example.com'); "
+        "print(r.status_code, r.headers.get('Strict-Transport-Security'))"
+    )
+    result = run(env, "-c", code)
+    assert result.returncode == 0, result.stderr
+    status, header = result.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert status == "200"
+    return header
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, "max-age=31536000"),
+        ({"SECURE_HSTS_INCLUDE_SUBDOMAINS": "on"}, "max-age=31536000; includeSubDomains"),
+        ({"SECURE_HSTS_PRELOAD": "on"}, "max-age=31536000; preload"),
+        (
+            {"SECURE_HSTS_INCLUDE_SUBDOMAINS": "on", "SECURE_HSTS_PRELOAD": "on"},
+            "max-age=31536000; includeSubDomains; preload",
+        ),
+    ],
+)
+def test_hsts_subdomains_and_preload_are_opt_in(tmp_path, overrides, expected):
+    assert hsts_header(production_env(tmp_path, **overrides)) == expected
+
+
+def test_only_the_hsts_warnings_not_opted_in_to_are_silenced(tmp_path):
+    silenced = "SILENCED_SYSTEM_CHECKS"
+    assert settings_values(production_env(tmp_path), silenced)[silenced] == [
+        "security.W005",
+        "security.W021",
+    ]
+    env = production_env(tmp_path, SECURE_HSTS_INCLUDE_SUBDOMAINS="on")
+    assert settings_values(env, silenced)[silenced] == ["security.W021"]
+    env = production_env(tmp_path, SECURE_HSTS_INCLUDE_SUBDOMAINS="on", SECURE_HSTS_PRELOAD="on")
+    assert settings_values(env, silenced)[silenced] == []
+    # Opted in to both, the deploy check still passes with nothing silenced.
+    result = run(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     # Set but empty, so a SECRET_KEY in a local .env cannot fill it in.
     result = run(production_env(tmp_path, SECRET_KEY=""), "manage.py", "check")
@@ -146,6 +239,9 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("LOG_LEVEL", "LOUD"),
         ("SECURE_HSTS_SECONDS", "a year"),
+        ("SECURE_HSTS_INCLUDE_SUBDOMAINS", "sometimes"),
+        ("SECURE_HSTS_PRELOAD", "maybe"),
+        ("VAR_DIR", ""),
         ("CONN_MAX_AGE", "forever"),
     ],
 )
@@ -212,6 +308,41 @@ def test_collectstatic_runs_as_the_image_build_does(tmp_path):
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
     assert "css/site.css" in manifest["paths"]
+
+
+# gunicorn ----------------------------------------------------------------------------
+
+
+def gunicorn_config(monkeypatch, **variables):
+    for name in ("PORT", "WEB_CONCURRENCY", "LOG_LEVEL", "FORWARDED_ALLOW_IPS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+
+
+def test_gunicorn_believes_forwarded_headers_from_loopback_only_by_default(monkeypatch):
+    assert gunicorn_config(monkeypatch)["forwarded_allow_ips"] == "127.0.0.1,::1"
+
+
+def test_gunicorn_believes_forwarded_headers_from_the_named_proxy(monkeypatch):
+    config = gunicorn_config(monkeypatch, FORWARDED_ALLOW_IPS=" 172.18.0.0/16, 10.0.0.5 ")
+    assert config["forwarded_allow_ips"] == "172.18.0.0/16,10.0.0.5"
+
+
+def test_gunicorn_rejects_a_malformed_proxy_address_by_name(monkeypatch):
+    with pytest.raises(SystemExit, match="FORWARDED_ALLOW_IPS is malformed"):
+        gunicorn_config(monkeypatch, FORWARDED_ALLOW_IPS="proxy.internal")
+
+
+def test_gunicorn_accepts_its_own_forwarded_allow_ips_value(monkeypatch):
+    # The value passes gunicorn's own validator (a string, not a list).
+    from gunicorn.config import Config
+
+    config = Config()
+    value = gunicorn_config(monkeypatch, FORWARDED_ALLOW_IPS="172.18.0.0/16,::1")
+    config.set("forwarded_allow_ips", value["forwarded_allow_ips"])
+    assert config.forwarded_allow_ips == ["172.18.0.0/16", "::1"]
 
 
 # The image --------------------------------------------------------------------------
@@ -299,6 +430,8 @@ def test_the_app_services_share_one_laptop_environment(compose):
     assert env["INSECURE_LOCAL_HTTP"] == "on"
     assert env["SITE_URL"] == "http://localhost:8000"
     assert env["ALLOWED_HOSTS"] == "localhost,127.0.0.1"
+    # No proxy on a laptop: gunicorn believes forwarded headers from loopback only.
+    assert env["FORWARDED_ALLOW_IPS"] == "127.0.0.1,::1"
     assert {"published": 8025, "target": 8025} in services["mailpit"]["ports"]
 
 
@@ -429,6 +562,6 @@ def test_every_variable_the_settings_read_is_documented():
     assert read >= {"DEBUG", "SECRET_KEY", "EMAIL_URL", "INSECURE_LOCAL_HTTP"}
     example = (BASE_DIR / ".env.example").read_text()
     guide = (BASE_DIR / "docs" / "deploy.md").read_text()
-    for name in sorted(read | {"PORT", "WEB_CONCURRENCY"}):
+    for name in sorted(read | {"PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"}):
         assert re.search(rf"^#? ?{name}=", example, re.MULTILINE), f"{name} not in .env.example"
         assert f"| `{name}` |" in guide, f"{name} not in docs/deploy.md"
