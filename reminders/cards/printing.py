@@ -53,6 +53,7 @@ RENDERER_FILES = (
     "templates/cards/cards.html",
     "templates/cards/_sheets.html",
     "reminders/cards/renderer.py",
+    "reminders/cards/fetcher.py",
 )
 
 
@@ -79,35 +80,16 @@ def card_options_from(data: Mapping, *, candidate: Candidate) -> CardOptions:
     """Options from a query string; missing ones take the candidate's defaults.
 
     Raises CardRequestInvalid for a value outside the fixed lists in renderer.py:
-    the options pick from those lists and never reach the CSS as text.
+    the options pick from those lists and never reach the CSS as text. Parsing
+    is CardOptionsForm's, so the preview and the PDF read a query alike.
     """
-    default = card_options_default(candidate)
-    options = CardOptions(
-        card_format=data.get("format") or default.card_format,
-        ink=data.get("ink") or default.ink,
-        paper=data.get("paper") or default.paper,
-        ruled=_flag(data, "ruled"),
-        envelopes=_flag(data, "envelopes"),
-    )
-    for label, value, allowed in (
-        ("card format", options.card_format, renderer.FORMATS),
-        ("ink", options.ink, renderer.INKS),
-        ("paper", options.paper, renderer.PAPERS),
-    ):
-        if value not in allowed:
-            raise CardRequestInvalid(
-                f"Unknown {label} “{str(value)[:40]}”: choose one of {', '.join(allowed)}."
-            )
-    return options
+    # Imported here: forms.py imports CardOptions from this module.
+    from reminders.cards.forms import CardOptionsForm
 
-
-def _flag(data: Mapping, name: str) -> bool:
-    value = data.get(name)
-    if value in (None, "", "0", "off", "false"):
-        return False
-    if value in ("1", "on", "true", True):
-        return True
-    raise CardRequestInvalid(f"“{name}” must be on or off.")
+    form = CardOptionsForm(data, default=card_options_default(candidate))
+    if form.is_bound and not form.is_valid():
+        raise CardRequestInvalid(form.problem())
+    return form.options()
 
 
 # ---------------------------------------------------------------- cards
@@ -168,19 +150,32 @@ def _address(name: str, address: str) -> str:
     return "\n".join(lines)
 
 
+# How a candidate names each address field when told to shorten it.
+ADDRESS_NAMES = {"envelope_to": "envelope", "return_address": "return"}
+
+
 def cards_check(card_list: list[Card]) -> None:
-    """Turn limits the candidate can fix into messages that say how."""
+    """Turn limits the candidate can fix into messages that say how.
+
+    The limits are checked by renderer.card_check alone; this only rewords.
+    """
     for index, card in enumerate(card_list):
-        if len(card.body) > renderer.MAX_BODY_CHARS:
-            raise _too_long(index, card)
-        for what, text in (("envelope", card.envelope_to), ("return", card.return_address)):
-            lines = [line for line in text.splitlines() if line.strip()]
-            if len(text) > renderer.MAX_ADDRESS_CHARS or len(lines) > renderer.MAX_ADDRESS_LINES:
-                raise CardRequestInvalid(
-                    f"The {what} address on the card for {card.recipient_name} is too long "
-                    f"to print: keep it to {renderer.MAX_ADDRESS_LINES} lines and "
-                    f"{renderer.MAX_ADDRESS_CHARS} characters."
-                )
+        try:
+            renderer.card_check(index, card)
+        except renderer.CardFieldTooLong as error:
+            raise _fixable(error, index, card) from error
+
+
+def _fixable(error: renderer.CardFieldTooLong, index: int, card: Card) -> Exception:
+    if error.field == "body":
+        return _too_long(index, card)
+    if error.field in ADDRESS_NAMES:
+        return CardRequestInvalid(
+            f"The {ADDRESS_NAMES[error.field]} address on the card for {card.recipient_name} "
+            f"is too long to print: keep it to {renderer.MAX_ADDRESS_LINES} lines and "
+            f"{renderer.MAX_ADDRESS_CHARS} characters."
+        )
+    return error
 
 
 def _too_long(index: int, card: Card) -> CardTooLong:

@@ -5,7 +5,7 @@ PDF bytes, or the same page as HTML for a browser preview. ``missing_glyphs``
 tells the candidate which characters the handwriting font cannot draw.
 
 Safety: card text only ever reaches the template as autoescaped text, and
-WeasyPrint fetches through ``CardAssetFetcher``, which serves the card's own
+WeasyPrint fetches through ``CardAssetFetcher`` (fetcher.py), which serves the card's own
 CSS and font from disk and refuses every other URL, so nothing a candidate
 types can make the renderer read a file or call the network.
 """
@@ -16,14 +16,17 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import weasyprint
-from django.conf import settings
 from django.template.loader import render_to_string
 from fontTools.ttLib import TTFont
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError
+
+# _document looks CardAssetFetcher up on this module at call time, so tests and
+# the bench can swap it here; AssetRefused stays reachable where it always was.
+from reminders.cards.fetcher import ASSET_ORIGIN, CardAssetFetcher
+from reminders.cards.fetcher import AssetRefused as AssetRefused
+from reminders.cards.fetcher import base_dir as _base_dir
 
 __all__ = [
     "FORMATS",
@@ -31,7 +34,9 @@ __all__ = [
     "PAPERS",
     "Card",
     "CardRequestInvalid",
+    "CardFieldTooLong",
     "CardTooLong",
+    "card_check",
     "cards_render",
     "missing_glyphs",
 ]
@@ -50,6 +55,15 @@ class Card:
 
 class CardRequestInvalid(ValueError):
     """The request itself is out of bounds (too many cards, unknown option)."""
+
+
+class CardFieldTooLong(CardRequestInvalid):
+    """One field of a card is past its limit; callers may reword it by field."""
+
+    def __init__(self, message: str, *, card_index: int, field: str):
+        super().__init__(message)
+        self.card_index = card_index
+        self.field = field
 
 
 class CardTooLong(ValueError):
@@ -128,14 +142,7 @@ HEIGHT_SAFETY = 0.96
 FALLBACK_ADVANCE_EM = 1.0  # a glyph from the fallback font: assume full width
 
 FONT_FILE = "Caveat-Handwriting.ttf"
-ASSET_ORIGIN = "https://card-assets.invalid/"  # never resolves; served by the fetcher
-ASSET_DIRS = ("fonts", "cards")
-ASSET_TYPES = {".css": "text/css", ".ttf": "font/ttf"}
 PT_PER_MM = 72 / 25.4
-
-
-def _base_dir() -> Path:
-    return Path(getattr(settings, "BASE_DIR", Path(__file__).resolve().parents[2]))
 
 
 @cache
@@ -171,11 +178,12 @@ def _request_check(cards, card_format: str, ink: str, paper: str) -> list[Card]:
     if not 1 <= len(cards) <= MAX_CARDS:
         raise CardRequestInvalid(f"Print between 1 and {MAX_CARDS} cards at a time.")
     for index, card in enumerate(cards):
-        _card_check(index, card)
+        card_check(index, card)
     return cards
 
 
-def _card_check(index: int, card: Card) -> None:
+def card_check(index: int, card: Card) -> None:
+    """The one check of a card's field lengths and address lines."""
     if not isinstance(card, Card):
         raise CardRequestInvalid(f"Card {index + 1} is not a Card.")
     limits = {
@@ -192,13 +200,17 @@ def _card_check(index: int, card: Card) -> None:
         if not isinstance(value, str):
             raise CardRequestInvalid(f"Card {index + 1}: {field} must be text.")
         if len(value) > limit:
-            raise CardRequestInvalid(
-                f"Card {index + 1}: {field} has {len(value)} characters, the limit is {limit}."
+            raise CardFieldTooLong(
+                f"Card {index + 1}: {field} has {len(value)} characters, the limit is {limit}.",
+                card_index=index,
+                field=field,
             )
     for field in ("envelope_to", "return_address"):
         if len(_lines(getattr(card, field))) > MAX_ADDRESS_LINES:
-            raise CardRequestInvalid(
-                f"Card {index + 1}: {field} has more than {MAX_ADDRESS_LINES} lines."
+            raise CardFieldTooLong(
+                f"Card {index + 1}: {field} has more than {MAX_ADDRESS_LINES} lines.",
+                card_index=index,
+                field=field,
             )
 
 
@@ -340,51 +352,6 @@ def _sheets_html(cards, sizes, fmt, key, ink, paper, ruled, envelopes) -> str:
 def _document_html(sheets: str) -> str:
     css_url = ASSET_ORIGIN + "static/cards/cards.css"
     return render_to_string("cards/cards.html", {"sheets": sheets, "css_url": css_url})
-
-
-# ---------------------------------------------------------------- fetching
-
-
-class AssetRefused(ValueError):
-    """The card renderer asked for a URL that is not one of the card's assets."""
-
-
-class CardAssetFetcher(URLFetcher):
-    """Serves only files under static/fonts and static/cards; refuses the rest.
-
-    No network, no file:// and no data: URLs. Paths are resolved (symlinks and
-    ``..`` included) before the containment check, so neither can escape.
-    """
-
-    def __init__(self, static_root: Path | None = None):
-        # fail_on_errors: a refused URL stops the render instead of becoming
-        # a warning, so a bug can never silently ship a half-built card.
-        super().__init__(allowed_protocols=("https",), allow_redirects=False, fail_on_errors=True)
-        self.static_root = Path(static_root or _base_dir() / "static")
-
-    def fetch(self, url, headers=None):
-        path = self.asset_path(url)
-        return URLFetcherResponse(
-            url, body=path.read_bytes(), headers={"Content-Type": ASSET_TYPES[path.suffix]}
-        )
-
-    def asset_path(self, url: str) -> Path:
-        parts = urlsplit(url)
-        origin = urlsplit(ASSET_ORIGIN)
-        if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc):
-            raise AssetRefused(f"Refused URL outside the card assets: {url[:200]}")
-        path = unquote(parts.path)
-        if parts.query or parts.fragment or not path.startswith("/static/") or "\0" in path:
-            raise AssetRefused(f"Refused card asset URL: {url[:200]}")
-        try:
-            real = (self.static_root / path.removeprefix("/static/")).resolve(strict=True)
-        except (OSError, RuntimeError) as error:
-            raise AssetRefused(f"No such card asset: {url[:200]}") from error
-        allowed = [(self.static_root / name).resolve() for name in ASSET_DIRS]
-        inside = any(real.is_relative_to(folder) for folder in allowed)
-        if not inside or not real.is_file() or real.suffix not in ASSET_TYPES:
-            raise AssetRefused(f"Refused card asset: {url[:200]}")
-        return real
 
 
 # ---------------------------------------------------------------- rendering

@@ -4,6 +4,7 @@ Every row is fetched through get_owned_or_404, so another candidate's
 interview or follow-up is a 404 whatever the URL says.
 """
 
+import dataclasses
 from urllib.parse import urlencode
 
 from django.http import Http404
@@ -48,13 +49,7 @@ def interview_cards(request, pk):
 def _preview(followups, options):
     """The cards that fit, as HTML, and what the candidate should know about the rest."""
     fitting, too_long, invalid, fallback, unaddressed = [], [], [], [], []
-    render_options = {
-        "card_format": options.card_format,
-        "ink": options.ink,
-        "paper": options.paper,
-        "ruled": options.ruled,
-        "envelopes": options.envelopes,
-    }
+    render_options = dataclasses.asdict(options)
     for followup in followups:
         card = printing.card_for(followup, envelopes=options.envelopes)
         try:

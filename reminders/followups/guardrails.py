@@ -1,8 +1,9 @@
 """Guardrails on a draft: counts, the LinkedIn hard limit, and soft hints.
 
-The same thresholds drive static/js/guardrails.js while the candidate types
-(the page passes them in data- attributes); the server checks again on save.
-A hard limit refuses the save; everything else only warns.
+The same thresholds, word lists and message texts drive static/js/guardrails.js
+while the candidate types: the page passes them in data- attributes and a
+json_script element, so each rule is written once, here. The server checks
+again on save. A hard limit refuses the save; everything else only warns.
 """
 
 from __future__ import annotations
@@ -48,6 +49,33 @@ WORK_HISTORY = (
     "i worked at",
 )
 
+# Message templates, filled by str.format here and by the same {name}
+# substitution in the browser; the wording therefore lives only in this module.
+MESSAGES = {
+    "linkedin_limit": (
+        "LinkedIn allows {limit} characters in a connection note; this one "
+        "has {characters}. Cut {over} to fit."
+    ),
+    "too_long": (
+        "This runs to {sentences} and {words}. A thank-you reads best at up to "
+        "{max_sentences} sentences or {max_words} words."
+    ),
+    "play_by_play": (
+        "This retells the interview step by step. They were there: keep one highlight."
+    ),
+    "work_history": (
+        "Leave the work history to your résumé; name two or three matching strengths."
+    ),
+    "apology": (
+        "The correction apologises. Say what you meant in one calm sentence, without "
+        "“sorry”: small slips need no mention at all."
+    ),
+}
+COUNTS = "{sentences} · {words} · {characters}{limit} characters"
+COUNTS_LIMIT = " / {limit}"
+# Singular and plural, so the browser pluralises exactly as the server does.
+UNITS = {"sentence": ("sentence", "sentences"), "word": ("word", "words")}
+
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 # A full stop after these (or after a single initial, "J. Ortega") ends no
 # sentence: a thank-you to "Dr. Smith" must not be counted as too long.
@@ -75,8 +103,8 @@ def _after_abbreviation(text, match):
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
-def _plural(count, word):
-    return f"{count} {word}" + ("" if count == 1 else "s")
+def _plural(count, unit):
+    return f"{count} {UNITS[unit][count != 1]}"
 
 
 def count_words(text):
@@ -91,6 +119,16 @@ class Report:
     limit: int | None = None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self):
+        limit = COUNTS_LIMIT.format(limit=self.limit) if self.limit else ""
+        return COUNTS.format(
+            sentences=_plural(self.sentences, "sentence"),
+            words=_plural(self.words, "word"),
+            characters=self.characters,
+            limit=limit,
+        )
 
 
 def _contains(text, fragments):
@@ -115,33 +153,42 @@ def guardrails_check(*, kind, text, linkedin_limit):
         report.limit = linkedin_limit
         if report.characters > linkedin_limit:
             report.errors.append(
-                f"LinkedIn allows {linkedin_limit} characters in a connection note; this one "
-                f"has {report.characters}. Cut {report.characters - linkedin_limit} to fit."
+                MESSAGES["linkedin_limit"].format(
+                    limit=linkedin_limit,
+                    characters=report.characters,
+                    over=report.characters - linkedin_limit,
+                )
             )
     if kind == FollowUp.Kind.THANK_YOU:
-        if report.sentences > THANK_YOU_SENTENCES or report.words > THANK_YOU_WORDS:
-            report.warnings.append(
-                f"This runs to {_plural(report.sentences, 'sentence')} and "
-                f"{_plural(report.words, 'word')}. A "
-                f"thank-you reads best at up to {THANK_YOU_SENTENCES} sentences or "
-                f"{THANK_YOU_WORDS} words."
-            )
-        if _contains(measured, PLAY_BY_PLAY):
-            report.warnings.append(
-                "This retells the interview step by step. They were there: keep one highlight."
-            )
-        if _contains(measured, WORK_HISTORY):
-            report.warnings.append(
-                "Leave the work history to your résumé; name two or three matching strengths."
-            )
+        report.warnings += _thank_you_warnings(report, measured)
     if kind in (FollowUp.Kind.THANK_YOU, FollowUp.Kind.LINKEDIN) and _contains(
         measured, APOLOGY_WORDS
     ):
-        report.warnings.append(
-            "The correction apologises. Say what you meant in one calm sentence, without "
-            "“sorry”: small slips need no mention at all."
-        )
+        report.warnings.append(MESSAGES["apology"])
     return report
+
+
+def _thank_you_warnings(report, measured):
+    warnings = []
+    if report.sentences > THANK_YOU_SENTENCES or report.words > THANK_YOU_WORDS:
+        warnings.append(
+            MESSAGES["too_long"].format(
+                sentences=_plural(report.sentences, "sentence"),
+                words=_plural(report.words, "word"),
+                max_sentences=THANK_YOU_SENTENCES,
+                max_words=THANK_YOU_WORDS,
+            )
+        )
+    if _contains(measured, PLAY_BY_PLAY):
+        warnings.append(MESSAGES["play_by_play"])
+    if _contains(measured, WORK_HISTORY):
+        warnings.append(MESSAGES["work_history"])
+    return warnings
+
+
+def browser_texts():
+    """The message templates and units for the live checker, for json_script."""
+    return {"messages": MESSAGES, "counts": COUNTS, "counts_limit": COUNTS_LIMIT, "units": UNITS}
 
 
 def data_attributes(*, kind, linkedin_limit):

@@ -14,7 +14,7 @@ from interviews.models import Interview
 from interviews.services import candidate_profile_save
 from reminders.followups.board import board_for, habit_for
 from reminders.followups.forms import DoneForm, DraftForm, FollowUpSettingsForm, SnoozeForm
-from reminders.followups.guardrails import data_attributes, guardrails_check
+from reminders.followups.guardrails import browser_texts, data_attributes, guardrails_check
 from reminders.followups.rules import RULES, prompts_for
 from reminders.models import FollowUp
 
@@ -91,6 +91,7 @@ def followup_detail(request, pk, draft_form=None):
         "guardrail_attributes": data_attributes(
             kind=followup.kind, linkedin_limit=candidate.linkedin_note_limit
         ),
+        "guardrail_texts": browser_texts(),
         "prompts": prompts_for(followup),
         "checklist": RULES[followup.kind].checklist,
         "mailto": mailto_url(followup) if followup.channel == FollowUp.Channel.EMAIL else "",

@@ -1,7 +1,8 @@
 // Live guardrails on a follow-up draft: counts and warnings while the candidate types.
-// Mirrors reminders/guardrails.py; the thresholds come from data- attributes on the
-// box, so the server and the browser always use the same numbers. The server checks
-// again on save: this is only a guide.
+// Mirrors reminders/followups/guardrails.py: the thresholds and word lists come from
+// data- attributes on the box and every message text from the json_script element it
+// names, so no rule or wording is written twice. The server checks again on save:
+// this is only a guide.
 (function () {
   "use strict";
 
@@ -53,10 +54,23 @@
     return list.split("|").some(function (fragment) { return fragment && lower.indexOf(fragment) !== -1; });
   }
 
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  // Fills "{name}" placeholders, as str.format does for the server's templates.
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
 
-  function check(box, text) {
+  function plural(texts, n, unit) { return n + " " + texts.units[unit][n === 1 ? 0 : 1]; }
+
+  function readTexts(box) {
+    var element = document.getElementById(box.dataset.guardrailTexts || "");
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  function check(box, texts, text) {
     var kind = box.dataset.guardrails;
+    var messages = texts.messages;
     text = text.replace(/\r\n?/g, "\n").trim();
     var measured = kind === "thank_you" ? letterMessage(text) : text;
     var sentences = countSentences(measured, box.dataset.abbreviations);
@@ -65,34 +79,38 @@
     var limit = parseInt(box.dataset.maxCharacters || "0", 10);
     var findings = [];
     if (limit && characters > limit) {
-      findings.push(["bad", "LinkedIn allows " + limit + " characters in a connection note; this one has " +
-        characters + ". Cut " + (characters - limit) + " to fit."]);
+      findings.push(["bad", fill(messages.linkedin_limit,
+        {limit: limit, characters: characters, over: characters - limit})]);
     }
     var maxSentences = parseInt(box.dataset.maxSentences || "0", 10);
     var maxWords = parseInt(box.dataset.maxWords || "0", 10);
     if ((maxSentences && sentences > maxSentences) || (maxWords && words > maxWords)) {
-      findings.push(["warn", "This runs to " + plural(sentences, "sentence") + " and " + plural(words, "word") +
-        ". A thank-you reads best at up to " + maxSentences + " sentences or " + maxWords + " words."]);
+      findings.push(["warn", fill(messages.too_long, {
+        sentences: plural(texts, sentences, "sentence"), words: plural(texts, words, "word"),
+        max_sentences: maxSentences, max_words: maxWords})]);
     }
-    if (containsAny(measured, box.dataset.playByPlay)) {
-      findings.push(["warn", "This retells the interview step by step. They were there: keep one highlight."]);
-    }
-    if (containsAny(measured, box.dataset.workHistory)) {
-      findings.push(["warn", "Leave the work history to your résumé; name two or three matching strengths."]);
-    }
+    if (containsAny(measured, box.dataset.playByPlay)) findings.push(["warn", messages.play_by_play]);
+    if (containsAny(measured, box.dataset.workHistory)) findings.push(["warn", messages.work_history]);
     if ((kind === "thank_you" || kind === "linkedin") && containsAny(measured, box.dataset.apologyWords)) {
-      findings.push(["warn", "The correction apologises. Say what you meant in one calm sentence, without " +
-        "“sorry”: small slips need no mention at all."]);
+      findings.push(["warn", messages.apology]);
     }
     return {sentences: sentences, words: words, characters: characters, limit: limit, findings: findings};
   }
 
-  function render(box, result) {
+  function countsLine(texts, result) {
+    return fill(texts.counts, {
+      sentences: plural(texts, result.sentences, "sentence"),
+      words: plural(texts, result.words, "word"),
+      characters: result.characters,
+      limit: result.limit ? fill(texts.counts_limit, {limit: result.limit}) : "",
+    });
+  }
+
+  function render(box, texts, result) {
     var counts = box.querySelector("[data-guardrail-counts]");
     var list = box.querySelector("[data-guardrail-findings]");
     if (counts) {
-      counts.textContent = plural(result.sentences, "sentence") + " · " + plural(result.words, "word") + " · " +
-        result.characters + (result.limit ? " / " + result.limit : "") + " characters";
+      counts.textContent = countsLine(texts, result);
       counts.classList.toggle("guardrail-bad", !!(result.limit && result.characters > result.limit));
     }
     if (list) {
@@ -108,8 +126,10 @@
 
   document.querySelectorAll("[data-guardrails]").forEach(function (box) {
     var area = box.querySelector("textarea");
-    if (!area) return;
-    var update = function () { render(box, check(box, area.value)); };
+    var texts = readTexts(box);
+    // Without the server's texts the server-rendered findings stay as they are.
+    if (!area || !texts) return;
+    var update = function () { render(box, texts, check(box, texts, area.value)); };
     area.addEventListener("input", update);
     update();
   });
