@@ -1,5 +1,6 @@
 """Candidates, the companies' people they meet, applications and interviews."""
 
+import secrets
 import zoneinfo
 from datetime import time
 
@@ -23,6 +24,12 @@ def validate_time_zone(value):
         )
 
 
+def new_calendar_token():
+    # 32 random bytes: the feed URL is the only secret between a calendar app
+    # and the candidate's schedule, so it must not be guessable.
+    return secrets.token_urlsafe(32)
+
+
 class CandidateQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -38,6 +45,15 @@ class Candidate(models.Model):
     class ThankYouChannel(models.TextChoices):
         CARD = "card", "A printed card when a postal address is known"
         EMAIL = "email", "Always an email"
+
+    class ReminderMode(models.TextChoices):
+        EACH_WINDOW = "each", "An email as each window opens"
+        DIGEST = "digest", "One morning digest"
+
+    class WeeklyGoal(models.TextChoices):
+        NONE = "", "No goal"
+        THANK_YOU_ON_TIME = "thank_you_on_time", "Every thank-you sent on time"
+        ALL_ON_TIME = "all_on_time", "Every follow-up done on time"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="candidate"
@@ -98,6 +114,14 @@ class Candidate(models.Model):
         default=200, choices=[(200, "200 (free account)"), (300, "300 (Premium)")]
     )
     reminders_paused = models.BooleanField(default=False)
+    reminder_mode = models.CharField(
+        max_length=10, choices=ReminderMode, default=ReminderMode.EACH_WINDOW
+    )
+    digest_time = models.TimeField("Digest time", default=time(8, 0))
+    weekly_goal = models.CharField(max_length=20, choices=WeeklyGoal, blank=True)
+
+    # The private calendar feed's URL token; a new one revokes the old URL.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
 
     objects = CandidateQuerySet.as_manager()
 
@@ -297,6 +321,10 @@ class Interview(models.Model):
         "How they want to be contacted", max_length=SHORT_TEXT, blank=True
     )
     notes_saved_at = models.DateTimeField(null=True, blank=True)
+    # From an imported invitation: its UID finds the interview again when the
+    # organiser sends an update, and SEQUENCE says which version is newer.
+    calendar_uid = models.CharField(max_length=255, blank=True)
+    calendar_sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -307,6 +335,14 @@ class Interview(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="interview_ends_after_start"
+            ),
+        ]
+        indexes = [
+            # Re-importing an invitation: the candidate's interview with this UID.
+            models.Index(
+                fields=["calendar_uid"],
+                condition=~Q(calendar_uid=""),
+                name="interview_by_calendar_uid",
             ),
         ]
 
