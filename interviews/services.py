@@ -10,12 +10,21 @@ imports between the two apps only ever point from ``reminders`` to here.
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import Application, Contact, Participant
+from .invitations.people import known_contact
+from .models import (
+    Application,
+    Candidate,
+    Contact,
+    Interview,
+    Participant,
+    new_calendar_token,
+)
 
 
 @cache
@@ -60,6 +69,75 @@ def interview_people_set(*, interview, rows):
         participant.save()
         kept.append(participant.pk)
     interview.participants.exclude(pk__in=kept).delete()
+
+
+def _invitation_rows(*, application, rows):
+    """Rows of invitation people, each tied to the person already known, if any."""
+    return [
+        {
+            **row,
+            "contact": known_contact(
+                candidate=application.candidate,
+                company=application.company,
+                name=row["name"],
+                email=row["email"],
+            ),
+        }
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def interview_from_invitation(*, candidate, form, people, now=None):
+    """Add the interview an invitation describes, in the application picked (or a new
+    one), with the people ticked; planning runs as for any interview."""
+    # Two confirms of one invitation (a double click, two tabs) queue here,
+    # so the second sees the first's interview and refuses.
+    Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
+    uid = form.instance.calendar_uid
+    if uid and interview_for_invitation(candidate=candidate, uid=uid):
+        raise ValidationError("This invitation was added already; upload it again to update it.")
+    application = form.cleaned_data.get("application")
+    if application is None:
+        application = Application.objects.create(
+            candidate=candidate,
+            company=form.cleaned_data["new_company"].strip(),
+            role=form.cleaned_data["new_role"].strip(),
+        )
+    rows = _invitation_rows(application=application, rows=people)
+    return interview_save(form=form, application=application, people=rows, now=now)
+
+
+@transaction.atomic
+def interview_invitation_update(*, form, people, now=None):
+    """Move an imported interview to its invitation's newer version and re-plan.
+
+    The people ticked are added; nobody already on the interview is removed:
+    an organiser dropping someone from an update does not undo the meeting.
+    """
+    interview = form.save()
+    for row in _invitation_rows(application=interview.application, rows=people):
+        contact = _contact_from_row(application=interview.application, row=row)
+        Participant.objects.get_or_create(interview=interview, contact=contact)
+    followups_plan(application=interview.application, now=now)
+    return interview
+
+
+def interview_for_invitation(*, candidate, uid):
+    """The candidate's interview imported from the invitation with this UID, if any."""
+    return (
+        Interview.objects.filter(application__candidate=candidate, calendar_uid=uid)
+        .select_related("application")
+        .first()
+    )
+
+
+@transaction.atomic
+def candidate_calendar_link_renew(*, candidate):
+    """A new private feed URL; the old one stops answering at once."""
+    candidate.calendar_token = new_calendar_token()
+    candidate.save(update_fields=["calendar_token"])
+    return candidate
 
 
 def candidate_replan(*, candidate, now=None):

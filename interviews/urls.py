@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .invitations import views as invitation_views
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
@@ -15,6 +16,18 @@ urlpatterns = [
         "applications/<int:application_id>/interviews/new/",
         views.interview_create,
         name="interview_create",
+    ),
+    # Adding an interview from a calendar invitation: upload, preview, confirm.
+    path("interviews/import/", invitation_views.invitation_upload, name="invitation_upload"),
+    path(
+        "interviews/import/confirm/",
+        invitation_views.invitation_confirm,
+        name="invitation_confirm",
+    ),
+    path(
+        "applications/<int:application_id>/import/",
+        invitation_views.invitation_upload,
+        name="invitation_upload_for",
     ),
     path("interviews/<int:pk>/", views.interview_detail, name="interview_detail"),
     path("interviews/<int:pk>/edit/", views.interview_edit, name="interview_edit"),
