@@ -29,6 +29,9 @@ NOT_PAGES = {
     "application_reply",
     "account_set_password",
     "account_confirm_login_code",
+    # POST only: its pages (the preview, the choice of event) are audited in
+    # tests/interviews/test_invitation_import.py from a real upload.
+    "invitation_confirm",
 }
 FIELD_TAGS = {"input", "select", "textarea"}
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}

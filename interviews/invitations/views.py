@@ -72,12 +72,14 @@ def _invitation_upload(request, application_id):
     application = (
         get_owned_or_404(Application, request.user, pk=application_id) if application_id else None
     )
+    posted = request.method == "POST"
     form = UploadForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        # Read after request.POST: parsing the upload is what sets it.
         too_large=getattr(request, "invitation_too_large", False),
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             events = invitation_read(
                 form.data_bytes(), tz=request.candidate.tz, now=timezone.now()
