@@ -134,9 +134,36 @@ class FollowUp(models.Model):
         return self.status in self.PENDING
 
     @property
+    def heading(self):
+        """What it asks of the candidate, in a few words ("Thank Dana Whitfield")."""
+        company = self.application.company
+        who = self.contact.name if self.contact_id else company
+        return HEADINGS[self.kind].format(who=who, company=company)
+
+    @property
+    def draft_first_line(self):
+        """The draft's first line past the greeting: a reminder of what it says."""
+        lines = [line.strip() for line in self.draft.splitlines() if line.strip()]
+        if len(lines) > 1 and lines[0].endswith(",") and len(lines[0]) <= 60:
+            lines = lines[1:]
+        return lines[0] if lines else ""
+
+    @property
     def is_overdue(self):
         """Pending past its due time; overdue items show on the dashboard, never email."""
         return self.is_pending and self.due_at < timezone.now()
+
+
+# What each kind asks of the candidate, as a heading in emails and calendars:
+# {who} is the person (or the company when no one is named).
+HEADINGS = {
+    FollowUp.Kind.NOTES: "Write down your notes on the {company} interview",
+    FollowUp.Kind.THANK_YOU: "Thank {who}",
+    FollowUp.Kind.LINKEDIN: "Connect with {who} on LinkedIn",
+    FollowUp.Kind.CHECK_IN: "Check in with {who}",
+    FollowUp.Kind.FURTHER_CHECK_IN: "Check in again with {who}",
+    FollowUp.Kind.REJECTION_REPLY: "Reply to {who} about the decision",
+}
 
 
 class Sweep(models.Model):

@@ -30,24 +30,6 @@ def _send(name, to, context, headers=None):
     message.send()
 
 
-# What each kind asks of the candidate, as a heading: {who} is the person
-# (or the company when no one is named).
-_HEADINGS = {
-    FollowUp.Kind.NOTES: "Write down your notes on the {company} interview",
-    FollowUp.Kind.THANK_YOU: "Thank {who}",
-    FollowUp.Kind.LINKEDIN: "Connect with {who} on LinkedIn",
-    FollowUp.Kind.CHECK_IN: "Check in with {who}",
-    FollowUp.Kind.FURTHER_CHECK_IN: "Check in again with {who}",
-    FollowUp.Kind.REJECTION_REPLY: "Reply to {who} about the decision",
-}
-
-
-def _heading(followup):
-    company = followup.application.company
-    who = followup.contact.name if followup.contact_id else company
-    return _HEADINGS[followup.kind].format(who=who, company=company)
-
-
 def _for_whom(followup):
     if not followup.contact_id:
         return ""
@@ -65,7 +47,7 @@ def _item(followup, tz):
     )
     return {
         "followup": followup,
-        "heading": _heading(followup),
+        "heading": followup.heading,
         "kind": followup.get_kind_display(),
         "for_whom": _for_whom(followup),
         "application": followup.application,
