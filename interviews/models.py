@@ -203,6 +203,8 @@ class Contact(models.Model):
     )
     preferred_channel = models.CharField(max_length=10, choices=Channel, default=Channel.UNKNOWN)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The calendar feed quotes names: an edit here must change its ETag.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ContactQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from .invitations import views as invitation_views
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/calendar-link/", views.calendar_link_renew, name="calendar_link_renew"),
     path("applications/", views.application_list, name="application_list"),
     path("applications/new/", views.application_create, name="application_create"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),

@@ -3,12 +3,15 @@
 Every view is a function, and every row is fetched through access.get_owned_or_404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from . import services
 from .access import get_owned_or_404
@@ -30,7 +33,27 @@ def profile(request):
         services.candidate_profile_save(form=form)
         messages.success(request, "Profile saved.")
         return redirect("profile")
-    return render(request, "interviews/profile.html", {"form": form})
+    feed_path = reverse("calendar_feed", args=[request.candidate.calendar_token])
+    return render(
+        request,
+        "interviews/profile.html",
+        {
+            "form": form,
+            "feed_url": f"{settings.SITE_URL}{feed_path}",
+            "webcal_url": "webcal://" + f"{settings.SITE_URL}{feed_path}".split("://", 1)[1],
+        },
+    )
+
+
+@require_POST
+def calendar_link_renew(request):
+    services.candidate_calendar_link_renew(candidate=request.candidate)
+    messages.success(
+        request,
+        "Your calendar has a new link, and the old one has stopped working. "
+        "Subscribe again with the new link below.",
+    )
+    return redirect(reverse("profile") + "#calendar")
 
 
 # Applications -------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.urls import path
 from .cards import views as card_views
 from .delivery import health
 from .delivery import views as link_views
+from .feeds import views as feed_views
 from .followups import views
 
 urlpatterns = [
@@ -27,6 +28,10 @@ urlpatterns = [
         "interviews/<int:pk>/cards.pdf", card_views.interview_cards_pdf, name="interview_cards_pdf"
     ),
     path("followups/<int:pk>/card.pdf", card_views.followup_card_pdf, name="followup_card_pdf"),
+    # The candidate's calendar: the private feed and one-event downloads.
+    path("calendar/<str:token>.ics", feed_views.calendar_feed, name="calendar_feed"),
+    path("followups/<int:pk>/event.ics", feed_views.followup_ics, name="followup_ics"),
+    path("interviews/<int:pk>/event.ics", feed_views.interview_ics, name="interview_ics"),
     # Signed links from reminder emails (reminders/links.py).
     path("r/<str:token>/done/", link_views.link_done, name="link_done"),
     path("r/<str:token>/snooze/", link_views.link_snooze, name="link_snooze"),

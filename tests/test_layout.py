@@ -11,9 +11,11 @@ MAX_LINES = 450
 # A package and the packages it must never import.
 FORBIDDEN = {
     "interviews": ("reminders",),
-    "reminders/followups": ("reminders.delivery", "reminders.cards"),
+    "reminders/followups": ("reminders.delivery", "reminders.cards", "reminders.feeds"),
     # An email's card link downloads a card, so delivery may use cards.
-    "reminders/cards": ("reminders.delivery",),
+    "reminders/cards": ("reminders.delivery", "reminders.feeds"),
+    # The calendar feed reads follow-ups; nothing else needs it.
+    "reminders/delivery": ("reminders.feeds",),
 }
 
 

@@ -32,6 +32,10 @@ NOT_PAGES = {
     # POST only: its pages (the preview, the choice of event) are audited in
     # tests/interviews/test_invitation_import.py from a real upload.
     "invitation_confirm",
+    # Calendar files, not pages.
+    "calendar_feed",
+    "interview_ics",
+    "calendar_link_renew",
 }
 FIELD_TAGS = {"input", "select", "textarea"}
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
