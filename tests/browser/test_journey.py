@@ -2,7 +2,8 @@
 
 Sign up, fill the profile, record an interview with two interviewers, write the
 notes, get the reminder from a real Celery worker on Redis, act on its link,
-edit a draft, print the cards, record a rejection, and find nothing of theirs
+edit a draft, print the cards, add an interview from an invitation file,
+record a rejection, and find nothing of theirs
 from another account.
 """
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from followup_site.celery import app as celery_app
+from interviews.models import Interview
 from reminders.delivery.tasks import sweep_reminders
 from reminders.models import FollowUp
 from tests.worker import wait_until
@@ -127,6 +129,26 @@ def done_link_for(text, name):
     return re.search(r"Mark it done:\s+(\S+)", block).group(1)
 
 
+def invitation(now):
+    """An invitation for tomorrow at 10:00 UTC, as a calendar server would send it."""
+    day = (now + timedelta(days=1)).strftime("%Y%m%d")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "METHOD:REQUEST",
+        "BEGIN:VEVENT",
+        "UID:journey-invite@contoso.test",
+        f"DTSTART:{day}T100000Z",
+        f"DTEND:{day}T110000Z",
+        "SUMMARY:Interview: Analyst at Contoso",
+        "ORGANIZER;CN=Kim Lee:mailto:kim.lee@contoso.test",
+        "ATTENDEE;CN=Sam Okafor:mailto:sam@example.com",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
 def test_a_new_candidate_follows_up_after_an_interview(
     page, live_server, axe_check, celery_worker_process
 ):
@@ -202,12 +224,30 @@ def test_a_new_candidate_follows_up_after_an_interview(
     page.goto(f"{base}/settings/")
     axe_check(page, "settings")
 
+    # An interview added from its invitation file: the preview, then one click.
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="Add from an invitation").click()
+    page.get_by_label("Invitation file").set_input_files(
+        {"name": "invite.ics", "mimeType": "text/calendar", "buffer": invitation(now)}
+    )
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_text("Interview: Analyst at Contoso").wait_for()
+    axe_check(page, "invitation preview")
+    assert page.get_by_text("This is you.").count() == 1
+    page.get_by_role("button", name="Add the interview").click()
+    page.get_by_text("Interview added from the invitation.").wait_for()
+    imported = Interview.objects.get(calendar_uid="journey-invite@contoso.test")
+    assert imported.application.company == "Contoso"
+    assert [p.contact.name for p in imported.participants.all()] == ["Kim Lee"]
+
     # A rejection cancels the pending check-ins and plans a gracious reply.
     page.goto(interview_url)
     page.get_by_role("link", name="Data Engineer at Northwind").first.click()
     page.get_by_role("button", name="Rejected").click()
     page.get_by_text("a gracious reply is planned").wait_for()
-    check_ins = FollowUp.objects.filter(kind__in=["check_in", "further_check_in"])
+    check_ins = FollowUp.objects.filter(
+        kind__in=["check_in", "further_check_in"], application__company="Northwind"
+    )
     assert check_ins.exists()
     assert set(check_ins.values_list("status", flat=True)) == {"cancelled"}
     assert FollowUp.objects.get(kind="rejection_reply").status in ("planned", "open")
