@@ -101,8 +101,13 @@ class InvitationInterviewForm(InterviewForm):
         empty_label="A new application",
         label="Application",
     )
-    new_company = forms.CharField(max_length=200, required=False, label="Company")
-    new_role = forms.CharField(max_length=200, required=False, label="Role")
+    new_company = forms.CharField(
+        max_length=200,
+        required=False,
+        label="New application: company",
+        help_text="Only when “A new application” is picked.",
+    )
+    new_role = forms.CharField(max_length=200, required=False, label="New application: role")
 
     class Meta(InterviewForm.Meta):
         fields = ["round", "starts_at", "duration_minutes", "ends_at", "format", "location"]
