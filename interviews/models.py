@@ -46,15 +46,6 @@ class Candidate(models.Model):
         CARD = "card", "A printed card when a postal address is known"
         EMAIL = "email", "Always an email"
 
-    class ReminderMode(models.TextChoices):
-        EACH_WINDOW = "each", "An email as each window opens"
-        DIGEST = "digest", "One morning digest"
-
-    class WeeklyGoal(models.TextChoices):
-        NONE = "", "No goal"
-        THANK_YOU_ON_TIME = "thank_you_on_time", "Every thank-you sent on time"
-        ALL_ON_TIME = "all_on_time", "Every follow-up done on time"
-
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="candidate"
     )
@@ -114,11 +105,6 @@ class Candidate(models.Model):
         default=200, choices=[(200, "200 (free account)"), (300, "300 (Premium)")]
     )
     reminders_paused = models.BooleanField(default=False)
-    reminder_mode = models.CharField(
-        max_length=10, choices=ReminderMode, default=ReminderMode.EACH_WINDOW
-    )
-    digest_time = models.TimeField("Digest time", default=time(8, 0))
-    weekly_goal = models.CharField(max_length=20, choices=WeeklyGoal, blank=True)
 
     # The private calendar feed's URL token; a new one revokes the old URL.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interviews", "0002_calendar_digest_goal"),
+        ("interviews", "0002_calendar_feed_and_invitations"),
     ]
 
     operations = [
