@@ -42,6 +42,10 @@ class Candidate(models.Model):
         A4 = "a4", "A4"
         LETTER = "letter", "US Letter"
 
+    class ReminderMode(models.TextChoices):
+        EACH = "each", "As each window opens"
+        DIGEST = "digest", "One morning digest"
+
     class ThankYouChannel(models.TextChoices):
         CARD = "card", "A printed card when a postal address is known"
         EMAIL = "email", "Always an email"
@@ -105,6 +109,12 @@ class Candidate(models.Model):
         default=200, choices=[(200, "200 (free account)"), (300, "300 (Premium)")]
     )
     reminders_paused = models.BooleanField(default=False)
+    reminder_mode = models.CharField(
+        "Reminder emails", max_length=10, choices=ReminderMode, default=ReminderMode.EACH
+    )
+    # Local wall-clock time in time_zone; the digest goes at the first sweep
+    # at or after it on each local day.
+    digest_time = models.TimeField("Digest time", default=time(8, 0))
 
     # The private calendar feed's URL token; a new one revokes the old URL.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
