@@ -153,7 +153,10 @@ class Candidate(models.Model):
 
     def in_quiet_hours(self, moment):
         """Whether `moment` falls in this candidate's quiet hours, in their own zone."""
-        local = moment.astimezone(self.tz).time()
+        return self.in_quiet_hours_at(moment.astimezone(self.tz).time())
+
+    def in_quiet_hours_at(self, local):
+        """Whether the local wall-clock time `local` is inside the quiet hours."""
         start, end = self.quiet_hours_start, self.quiet_hours_end
         if start == end:
             return False

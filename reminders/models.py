@@ -175,6 +175,7 @@ class Sweep(models.Model):
     reminders_sent = models.PositiveIntegerField(default=0)
     emails_sent = models.PositiveIntegerField(default=0)
     failures = models.PositiveIntegerField(default=0)
+    digests_sent = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at"]
@@ -182,6 +183,55 @@ class Sweep(models.Model):
 
     def __str__(self):
         return f"Sweep as of {self.as_of:%Y-%m-%d %H:%M}"
+
+
+class Digest(models.Model):
+    """A candidate's morning digest for one local day, claimed before it is sent.
+
+    The unique (candidate, local_date) row is the guarantee: whichever sweep
+    inserts it sends, and every other sweep, worker or beat meets the conflict
+    and sends nothing. A row left "sending" belongs to a sender that died with
+    the message in flight; it is never retried, because the mail server may
+    already have it, and the next morning's digest lists whatever is still
+    open. Only a send that failed for certain (the server refused it) is
+    retried the same day.
+    """
+
+    class State(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed, to be retried"
+        EMPTY = "empty", "Nothing to send"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="digests")
+    local_date = models.DateField()
+    state = models.CharField(max_length=10, choices=State, default=State.SENDING)
+    # Which sweep holds the row, so it can tell its claims from another's.
+    claim = models.UUIDField()
+    # The sweep's "as of" time: what the digest was built for.
+    as_of = models.DateTimeField()
+    # The end of the local day it covered: the next digest's "new" items start here.
+    covers_until = models.DateTimeField()
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    items = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-local_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "local_date"], name="digest_once_per_local_day"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["claim"], name="digest_by_claim"),
+            models.Index(fields=["candidate", "-as_of"], name="digest_latest"),
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.candidate} on {self.local_date} ({self.get_state_display()})"
 
 
 class SendFailure(models.Model):

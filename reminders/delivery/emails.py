@@ -65,10 +65,9 @@ def _item(followup, tz):
 def reminder_context(*, candidate, followups):
     items = [_item(followup, candidate.tz) for followup in followups]
     unsubscribe_url = links.link_url(purpose=links.UNSUBSCRIBE, followup=followups[0])
-    greeting_name = candidate.signing_name or (candidate.full_name.split() or ["there"])[0]
     return {
         "candidate": candidate,
-        "greeting_name": greeting_name,
+        "greeting_name": _greeting_name(candidate),
         "items": items,
         "first": items[0],
         "more": len(items) - 1,
@@ -79,13 +78,53 @@ def reminder_context(*, candidate, followups):
     }
 
 
+def _unsubscribe_headers(url):
+    # RFC 8058 one-click unsubscribe: mail providers POST to this URL without
+    # cookies or a form; the signed token alone pauses reminders.
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _greeting_name(candidate):
+    return candidate.signing_name or (candidate.full_name.split() or ["there"])[0]
+
+
+def digest_context(*, candidate, plan):
+    tz = candidate.tz
+    groups = []
+    for application, entries in plan.groups():
+        items = []
+        for entry in entries:
+            item = _item(entry.followup, tz)
+            item["section"] = entry.section
+            item["when"] = entry.when(plan.day, tz)
+            item["first_line"] = entry.followup.draft_first_line
+            items.append(item)
+        groups.append({"application": application, "items": items})
+    return {
+        "candidate": candidate,
+        "greeting_name": _greeting_name(candidate),
+        "groups": groups,
+        "total": len(plan.entries),
+        "summary": plan.summary(),
+        "day": dateformat.format(plan.day.start, "l j F"),
+        "day_short": dateformat.format(plan.day.start, "D j M"),
+        "digest_time": f"{candidate.digest_time:%H:%M}",
+        "time_zone": candidate.time_zone,
+        "unsubscribe_url": links.link_url(
+            purpose=links.UNSUBSCRIBE, followup=plan.entries[0].followup
+        ),
+        "settings_url": links.absolute(reverse("settings")),
+        "dashboard_url": links.absolute(reverse("dashboard")),
+    }
+
+
+def digest(*, to, candidate, plan):
+    """The morning digest: everything that needs the candidate today, in one email."""
+    context = digest_context(candidate=candidate, plan=plan)
+    _send("digest", to, context, _unsubscribe_headers(context["unsubscribe_url"]))
+
+
 def reminder(*, to, candidate, followups):
     """One email for every follow-up of this candidate that needs attention now."""
     context = reminder_context(candidate=candidate, followups=followups)
-    # RFC 8058 one-click unsubscribe: mail providers POST to this URL without
-    # cookies or a form; the signed token alone pauses reminders.
-    headers = {
-        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    _send("reminder", to, context, headers)
+    _send("reminder", to, context, _unsubscribe_headers(context["unsubscribe_url"]))

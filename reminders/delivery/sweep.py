@@ -22,9 +22,12 @@ from allauth.account.models import EmailAddress
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from interviews.models import Candidate
 from reminders.models import FollowUp, SendFailure, Sweep
 
 from . import emails
+from .backoff import backoff
+from .digest import DigestResult, digests_send
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +35,6 @@ logger = logging.getLogger(__name__)
 # finishing; the reminder is owed again. It is far longer than a send can take
 # (the SMTP timeout is 20 s), so a live sender never loses its claim.
 CLAIM_EXPIRY = timedelta(minutes=10)
-
-# After a failed send: 5, 10, 20, 40 … minutes, never more than 4 hours, so a
-# mail server that is down overnight is retried through the night but not
-# hammered every minute.
-BACKOFF_START = timedelta(minutes=5)
-BACKOFF_CAP = timedelta(hours=4)
 
 # Beat sweeps every minute, half a million rows a year; a week of history is
 # plenty for the health endpoint and an operator looking back.
@@ -65,11 +62,7 @@ class SweepResult:
     held: int = 0
     # What went out, or with dry_run what would go.
     batches: list[Batch] = field(default_factory=list)
-
-
-def backoff(attempts):
-    """How long to wait before retrying a send that has failed `attempts` times."""
-    return min(BACKOFF_START * 2 ** min(attempts, 10), BACKOFF_CAP)
+    digests: DigestResult = field(default_factory=DigestResult)
 
 
 def followups_open_due(*, now):
@@ -90,6 +83,11 @@ def reminders_owed(*, now):
             remind_at__lte=now,
             status__in=FollowUp.PENDING,
             candidate__reminders_paused=False,
+        )
+        # A digest candidate's reminders wait for their morning email, all
+        # but the notes nudge: by the next morning the details have faded.
+        .filter(
+            Q(candidate__reminder_mode=Candidate.ReminderMode.EACH) | Q(kind=FollowUp.Kind.NOTES)
         )
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=claim_expired))
         .filter(Exists(verified))
@@ -196,6 +194,7 @@ def reminders_sweep(*, now, dry_run=False):
     result = SweepResult(as_of=now, dry_run=dry_run)
     if dry_run:
         result.batches = list(_batches(now=now, result=result))
+        result.digests = digests_send(now=now, dry_run=True)
         return result
 
     sweep = Sweep.objects.create(as_of=now, started_at=timezone.now())
@@ -204,21 +203,25 @@ def reminders_sweep(*, now, dry_run=False):
         batch.followups = _claim(batch.followups)
         if batch.followups:
             _deliver(batch, now=now, result=result)
+    result.digests = digests_send(now=now)
 
     finished_at = timezone.now()
     Sweep.objects.filter(pk=sweep.pk).update(
         finished_at=finished_at,
         reminders_sent=result.reminders_sent,
         emails_sent=result.emails_sent,
-        failures=result.failures,
+        failures=result.failures + result.digests.failures,
+        digests_sent=result.digests.sent,
     )
     Sweep.objects.filter(started_at__lt=finished_at - SWEEP_HISTORY).delete()
     logger.info(
-        "Sweep as of %s: %d reminders in %d emails, %d failed, %d held for quiet hours",
+        "Sweep as of %s: %d reminders in %d emails, %d digests, %d failed, "
+        "%d held for quiet hours",
         now.isoformat(),
         result.reminders_sent,
         result.emails_sent,
-        result.failures,
-        result.held,
+        result.digests.sent,
+        result.failures + result.digests.failures,
+        result.held + result.digests.held,
     )
     return result

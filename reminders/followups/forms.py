@@ -27,6 +27,8 @@ class FollowUpSettingsForm(PlainHelperMixin, forms.ModelForm):
             "check_in_due_days",
             "further_check_in_gap_days",
             "further_check_ins",
+            "reminder_mode",
+            "digest_time",
             "quiet_hours_start",
             "quiet_hours_end",
             "linkedin_note_limit",
@@ -45,16 +47,25 @@ class FollowUpSettingsForm(PlainHelperMixin, forms.ModelForm):
             "quiet_hours_end": "until (in your own time zone)",
             "linkedin_note_limit": "LinkedIn note limit (characters)",
             "reminders_paused": "Pause reminder emails",
+            "reminder_mode": "Send reminders",
+            "digest_time": "Digest time",
         }
         help_texts = {
             "further_check_ins": "After the first check-in, with no reply. Never more than five "
             "touches in all.",
             "reminders_paused": "The dashboard keeps showing what is due.",
+            "reminder_mode": "The digest lists what opens today, what is due today and what "
+            "is overdue. The reminder to write your interview notes still comes a few hours "
+            "after each interview: by the next morning the details have faded.",
+            "digest_time": "In your own time zone. Sent once a day, and only when there is "
+            "something to do.",
             "linkedin_note_limit": "LinkedIn allows 200 characters on free accounts, 300 on "
             "Premium.",
         }
         widgets = {
             "check_in_time": TimeInput(format="%H:%M"),
+            "digest_time": TimeInput(format="%H:%M"),
+            "reminder_mode": forms.RadioSelect,
             "quiet_hours_start": TimeInput(format="%H:%M"),
             "quiet_hours_end": TimeInput(format="%H:%M"),
         }
@@ -87,6 +98,10 @@ class FollowUpSettingsForm(PlainHelperMixin, forms.ModelForm):
             Fieldset(
                 "Reminder emails",
                 Row(
+                    Column("reminder_mode", css_class="col-md-6"),
+                    Column("digest_time", css_class="col-md-6"),
+                ),
+                Row(
                     Column("quiet_hours_start", css_class="col-md-6"),
                     Column("quiet_hours_end", css_class="col-md-6"),
                 ),
@@ -102,7 +117,27 @@ class FollowUpSettingsForm(PlainHelperMixin, forms.ModelForm):
         # an empty window and read like a mistake.
         if start is not None and start == end:
             self.add_error("quiet_hours_end", "Quiet hours need an end different from the start.")
+        elif start is not None and end is not None:
+            self._check_digest_outside_quiet_hours(cleaned)
         return cleaned
+
+    def _check_digest_outside_quiet_hours(self, cleaned):
+        # A digest time inside the quiet hours would silently mean "when they
+        # end"; say so rather than send it at a time the candidate did not pick.
+        digest_time = cleaned.get("digest_time")
+        if cleaned.get("reminder_mode") != Candidate.ReminderMode.DIGEST or digest_time is None:
+            return
+        probe = Candidate(
+            quiet_hours_start=cleaned["quiet_hours_start"],
+            quiet_hours_end=cleaned["quiet_hours_end"],
+        )
+        if probe.in_quiet_hours_at(digest_time):
+            start, end = (f"{t:%H:%M}" for t in (probe.quiet_hours_start, probe.quiet_hours_end))
+            self.add_error(
+                "digest_time",
+                f"{digest_time:%H:%M} is inside your quiet hours ({start}–{end}). Pick a time "
+                f"from {end}, or change the quiet hours.",
+            )
 
 
 class DraftForm(forms.Form):

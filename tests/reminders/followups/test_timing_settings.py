@@ -103,10 +103,10 @@ def check_ins_in_a_chain_without_reply(candidate):
     return len([row for row in check_ins(app) if row.status == FollowUp.Status.DONE])
 
 
-def _first_email_local(candidate, opens_at):
+def _first_email_local(candidate, opens_at, *, sweeps_from=None):
     """Sweep every 15 minutes (with a UTC `now`) and say when, locally, the email went."""
     followup(candidate=candidate, opens_at=opens_at)
-    moment = opens_at.astimezone(UTC)
+    moment = (sweeps_from or opens_at).astimezone(UTC)
     for _ in range(4 * 24):
         with time_machine.travel(moment, tick=False):
             reminders_sweep(now=moment)
@@ -122,6 +122,19 @@ def first_reminder_of_an_evening_followup(candidate):
 
 def first_reminder_of_a_night_followup(candidate):
     return _first_email_local(candidate, berlin(2026, 3, 2, 23, 0))
+
+
+def first_email_of_an_afternoon_followup(candidate):
+    """Opening Monday 14:00; beat has swept since 06:00 (a digest lists it that morning)."""
+    return _first_email_local(
+        candidate, berlin(2026, 3, 2, 14, 0), sweeps_from=berlin(2026, 3, 2, 6, 0)
+    )
+
+
+def first_digest_of_the_day(candidate):
+    Candidate.objects.filter(pk=candidate.pk).update(reminder_mode=Candidate.ReminderMode.DIGEST)
+    candidate.refresh_from_db()
+    return first_email_of_an_afternoon_followup(candidate)
 
 
 # The cases --------------------------------------------------------------------------
@@ -188,6 +201,20 @@ CASES = [
         changed=(berlin(2026, 3, 26, 8, 0), berlin(2026, 3, 29, 8, 0)),
     ),
     Case("further_check_ins", 3, check_ins_in_a_chain_without_reply, default=2, changed=4),
+    Case(
+        "reminder_mode",
+        Candidate.ReminderMode.DIGEST,
+        first_email_of_an_afternoon_followup,
+        default="Mon 14:00",
+        changed="Mon 08:00",
+    ),
+    Case(
+        "digest_time",
+        time(9, 15),
+        first_digest_of_the_day,
+        default="Mon 08:00",
+        changed="Mon 09:15",
+    ),
     Case(
         # Opens 20:30: by default before quiet hours; from 20:00 it waits for morning.
         "quiet_hours_start",

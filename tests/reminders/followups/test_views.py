@@ -1,7 +1,7 @@
 """The dashboard, the follow-up page and its actions, settings, and isolation."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from html import unescape
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -214,6 +214,35 @@ def test_settings_are_validated(owner, owner_client, changes, field):
     response = owner_client.post(reverse("settings"), settings_data(owner, **changes))
     assert response.status_code == 200
     assert field in response.context["form"].errors
+
+
+def test_a_digest_time_inside_the_quiet_hours_is_refused_and_kept(owner, owner_client):
+    data = settings_data(owner, reminder_mode="digest", digest_time="07:15")
+    response = owner_client.post(reverse("settings"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["digest_time"] == [
+        "07:15 is inside your quiet hours (21:00–08:00). Pick a time from 08:00, "
+        "or change the quiet hours."
+    ]
+    assert 'value="07:15"' in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.reminder_mode == "each"
+
+
+def test_choosing_the_morning_digest_saves_it(owner, owner_client):
+    data = settings_data(
+        owner, reminder_mode="digest", digest_time="07:15", quiet_hours_end="07:00"
+    )
+    assert owner_client.post(reverse("settings"), data).status_code == 302
+    owner.refresh_from_db()
+    assert (owner.reminder_mode, owner.digest_time) == ("digest", time(7, 15))
+
+
+def test_the_setting_says_the_notes_reminder_still_comes_at_once(owner_client):
+    page = owner_client.get(reverse("settings")).content.decode()
+    assert "One morning digest" in page
+    assert "The reminder to write your interview notes still comes a few hours" in page
 
 
 def test_quiet_hours_may_run_either_way_round(owner, owner_client):
