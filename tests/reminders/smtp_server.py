@@ -3,9 +3,12 @@
 It speaks just enough SMTP for smtplib: EHLO/HELO, MAIL, RCPT, DATA, RSET,
 NOOP, QUIT. The first `refuse` messages are refused at MAIL FROM with 451 (a
 temporary failure, as a mail server that is over quota or greylisting says),
-after which it accepts and keeps each message's raw bytes.
+after which it accepts and keeps each message's raw bytes. `on_quit`, when
+given, runs before QUIT is answered: the sender is then still waiting inside
+its send, with the message accepted.
 """
 
+import contextlib
 import socketserver
 import threading
 
@@ -34,7 +37,10 @@ class _Session(socketserver.StreamRequestHandler):
                 self._receive()
                 self._reply("250 OK: queued")
             elif verb == "QUIT":
-                self._reply("221 Bye")
+                if server.on_quit:
+                    server.on_quit()
+                with contextlib.suppress(OSError):  # the sender may be gone
+                    self._reply("221 Bye")
                 return
             else:
                 self._reply("502 Command not implemented")
@@ -52,9 +58,10 @@ class SMTPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, *, refuse=0):
+    def __init__(self, *, refuse=0, on_quit=None):
         super().__init__(("127.0.0.1", 0), _Session)
         self.refuse = refuse
+        self.on_quit = on_quit
         self.attempts = 0
         self.messages = []
         self.lock = threading.Lock()

@@ -32,15 +32,17 @@ class Command(BaseCommand):
         if dry_run:
             self._list(result)
             return
+        digests = result.digests
         self.stdout.write(
             f"Sent {_count(result.reminders_sent, 'reminder')} "
-            f"in {_count(result.emails_sent, 'email')} as of {now.isoformat()}."
+            f"in {_count(result.emails_sent, 'email')} "
+            f"and {_count(digests.sent, 'morning digest')} as of {now.isoformat()}."
         )
-        if result.held:
-            self.stdout.write(f"Held for quiet hours: {result.held}.")
-        if result.failures:
+        if result.held or digests.held:
+            self.stdout.write(f"Held for quiet hours: {result.held + digests.held}.")
+        if result.failures or digests.failures:
             self.stderr.write(
-                f"{_count(result.failures, 'email')} failed; "
+                f"{_count(result.failures + digests.failures, 'email')} failed; "
                 "the reminders stay owed and are retried later."
             )
 
@@ -54,6 +56,14 @@ class Command(BaseCommand):
             self.stdout.write(f"To {batch.address}:")
             for followup in batch.followups:
                 self.stdout.write(f"  #{followup.pk} {followup} (owed since {followup.remind_at})")
+        plans = result.digests.plans
+        if plans:
+            self.stdout.write(f"Would send {_count(len(plans), 'morning digest')}:")
+        for plan in plans:
+            self.stdout.write(
+                f"  To {plan.address} for {plan.day.local_date}: {plan.summary()} "
+                f"(#{', #'.join(str(entry.followup.pk) for entry in plan.entries)})"
+            )
         if result.held:
             self.stdout.write(f"Held for quiet hours: {result.held}.")
 
