@@ -50,6 +50,12 @@ class Candidate(models.Model):
         CARD = "card", "A printed card when a postal address is known"
         EMAIL = "email", "Always an email"
 
+    class WeeklyGoal(models.TextChoices):
+        # What each goal covers is in reminders/habits/rules.py (GOAL_KINDS).
+        NONE = "", "No weekly goal"
+        THANK_YOUS_ON_TIME = "thank_yous_on_time", "Every thank-you sent on time"
+        ALL_ON_TIME = "all_on_time", "Every follow-up to an employer done on time"
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="candidate"
     )
@@ -115,6 +121,10 @@ class Candidate(models.Model):
     # Local wall-clock time in time_zone; the digest goes at the first sweep
     # at or after it on each local day.
     digest_time = models.TimeField("Digest time", default=time(8, 0))
+    # Optional; the habit page and the dashboard show the weeks in a row it was met.
+    weekly_goal = models.CharField(
+        "Weekly goal", max_length=20, choices=WeeklyGoal, default=WeeklyGoal.NONE, blank=True
+    )
 
     # The private calendar feed's URL token; a new one revokes the old URL.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)

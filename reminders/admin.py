@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import FollowUp, SendFailure, Sweep
+from .models import Digest, FollowUp, SendFailure, Sweep
 
 
 @admin.register(FollowUp)
@@ -21,9 +21,22 @@ class SweepAdmin(admin.ModelAdmin):
         "reminders_sent",
         "emails_sent",
         "failures",
+        "digests_sent",
     ]
     list_filter = [("finished_at", admin.EmptyFieldListFilter)]
     date_hierarchy = "started_at"
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    """One row per candidate and local day; "sending" rows are the crash window's trace."""
+
+    list_display = ["local_date", "candidate", "state", "items", "as_of", "sent_at", "attempts"]
+    list_filter = ["state", ("local_date", admin.DateFieldListFilter)]
+    search_fields = ["candidate__full_name", "candidate__user__email"]
+    date_hierarchy = "local_date"
+    raw_id_fields = ["candidate"]
+    readonly_fields = [field.name for field in Digest._meta.fields]
 
 
 @admin.register(SendFailure)

@@ -54,9 +54,10 @@ class FollowUpSettingsForm(PlainHelperMixin, forms.ModelForm):
             "further_check_ins": "After the first check-in, with no reply. Never more than five "
             "touches in all.",
             "reminders_paused": "The dashboard keeps showing what is due.",
-            "reminder_mode": "The digest lists what opens today, what is due today and what "
-            "is overdue. The reminder to write your interview notes still comes a few hours "
-            "after each interview: by the next morning the details have faded.",
+            "reminder_mode": "The digest lists what is overdue, what is due today and what "
+            "has opened since the last one. The reminder to write your interview notes "
+            "still comes a few hours after each interview: by the next morning the details "
+            "have faded.",
             "digest_time": "In your own time zone. Sent once a day, and only when there is "
             "something to do.",
             "linkedin_note_limit": "LinkedIn allows 200 characters on free accounts, 300 on "

@@ -242,7 +242,7 @@ def test_choosing_the_morning_digest_saves_it(owner, owner_client):
 def test_the_setting_says_the_notes_reminder_still_comes_at_once(owner_client):
     page = owner_client.get(reverse("settings")).content.decode()
     assert "One morning digest" in page
-    assert "The reminder to write your interview notes still comes a few hours" in page
+    assert "The reminder to write your interview notes still comes a few hours after" in page
 
 
 def test_quiet_hours_may_run_either_way_round(owner, owner_client):

@@ -1,0 +1,484 @@
+"""The habit page's figures, each a database aggregate over the candidate's rows.
+
+Weeks and months are the candidate's own (TruncWeek/TruncMonth in their zone):
+a thank-you done at 23:30 on a Sunday in Los Angeles belongs to that week,
+though it is Monday in UTC. The number of queries is fixed, whatever the
+number of follow-ups; Python only walks the aggregated rows (one per period
+or per kind), never the follow-ups themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+
+from interviews.models import Application, Interview
+from reminders.models import FollowUp
+
+from .rules import (
+    CHECK_INS,
+    FIGURES,
+    GOAL_KINDS,
+    ON_TIME,
+    REPLY_KINDS,
+    SETTLED_AT,
+    TOUCH_KINDS,
+    Kind,
+    Status,
+    late,
+    replied_after,
+    settled,
+)
+
+# Before any job search the product can hold (see interviews.form_kit.EARLIEST_DATE).
+LONG_AGO = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+# The range of local days the page covers --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """Local days `first` to `last`, both included, in zone `tz`."""
+
+    first: date
+    last: date
+    tz: object
+
+    @property
+    def start(self):
+        return datetime.combine(self.first, time(0), tzinfo=self.tz)
+
+    @property
+    def end(self):
+        return datetime.combine(self.last + timedelta(days=1), time(0), tzinfo=self.tz)
+
+    def query(self, **extra):
+        """The GET parameters that select this span (and `extra`), for links."""
+        return urlencode({"from": self.first.isoformat(), "to": self.last.isoformat(), **extra})
+
+    def weeks(self):
+        monday = self.first - timedelta(days=self.first.weekday())
+        while monday <= self.last:
+            yield monday
+            monday += timedelta(days=7)
+
+    def months(self):
+        month = self.first.replace(day=1)
+        while month <= self.last:
+            yield month
+            month = (month + timedelta(days=32)).replace(day=1)
+
+    def clip(self, first, last):
+        """The part of this span from `first` to `last`."""
+        return Span(max(first, self.first), min(last, self.last), self.tz)
+
+
+def default_span(*, tz, now):
+    """Six calendar months up to today: enough weeks to see a habit form."""
+    today = now.astimezone(tz).date()
+    month = today.replace(day=1)
+    for _ in range(5):
+        month = (month - timedelta(days=1)).replace(day=1)
+    return Span(month, today, tz)
+
+
+# Figures per period -----------------------------------------------------------------
+
+
+@dataclass
+class Period:
+    """The figures of one week, month or the whole span."""
+
+    span: Span
+    thank_yous_on_time: int = 0
+    thank_yous_late: int = 0
+    thank_yous_skipped: int = 0
+    linkedin_sent: int = 0
+    check_ins_on_time: int = 0
+    check_ins_late: int = 0
+    messages_done: int = 0
+    replied: int = 0
+    thank_you_delay: timedelta | None = None
+
+    @property
+    def first(self):
+        return self.span.first
+
+    @property
+    def thank_yous(self):
+        return self.thank_yous_on_time + self.thank_yous_late + self.thank_yous_skipped
+
+    @property
+    def on_time_share(self):
+        """Percent of the thank-yous settled in the period that went out on time.
+
+        Skipped ones are in the total as "not sent", as on the dashboard, but
+        never among the late ones.
+        """
+        return percent(self.thank_yous_on_time, self.thank_yous)
+
+    @property
+    def reply_rate(self):
+        return percent(self.replied, self.messages_done)
+
+    @property
+    def is_empty(self):
+        return not (self.thank_yous or self.linkedin_sent or self.messages_done)
+
+    def link(self, figure):
+        return self.span.query(figure=figure)
+
+
+COUNTED = [f.name for f in fields(Period) if f.name in FIGURES]
+
+
+def percent(part, whole):
+    return round(100 * part / whole) if whole else None
+
+
+def _settled_rows(candidate, span, now):
+    """The candidate's messages to employers that settled within the span."""
+    return (
+        FollowUp.objects.filter(candidate=candidate, kind__in=TOUCH_KINDS)
+        .exclude(status=Status.CANCELLED)
+        .annotate(settled_at=SETTLED_AT)
+        .filter(settled_at__gte=span.start, settled_at__lt=span.end)
+        .filter(settled(now))
+    )
+
+
+def _period_aggregates(now):
+    aggregates = {name: Count("pk", filter=FIGURES[name].q(now)) for name in COUNTED}
+    delay = ExpressionWrapper(F("done_at") - F("interview__ends_at"), output_field=DurationField())
+    aggregates["thank_you_delay"] = Avg(
+        delay, filter=Q(kind=Kind.THANK_YOU, status=Status.DONE, interview__isnull=False)
+    )
+    return aggregates
+
+
+def _week_end(monday):
+    return monday + timedelta(days=6)
+
+
+def _month_end(first):
+    return (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+SCALES = {
+    "week": (TruncWeek, Span.weeks, _week_end),
+    "month": (TruncMonth, Span.months, _month_end),
+}
+
+
+def periods(*, candidate, span, now, scale):
+    """One Period per week or month of the span (empty ones included), oldest first."""
+    trunc, starts, end_of = SCALES[scale]
+    rows = (
+        _settled_rows(candidate, span, now)
+        .annotate(period=trunc("settled_at", tzinfo=span.tz))
+        .values("period")
+        .annotate(**_period_aggregates(now))
+        .order_by("period")
+    )
+    # The database answers in UTC or in the zone; the local date names the period.
+    found = {row.pop("period").astimezone(span.tz).date(): row for row in rows}
+    return [
+        Period(span=span.clip(first, end_of(first)), **found.get(first, {}))
+        for first in starts(span)
+    ]
+
+
+def overall(*, candidate, span, now):
+    return Period(
+        span=span, **_settled_rows(candidate, span, now).aggregate(**_period_aggregates(now))
+    )
+
+
+# Reply rates per kind and per channel ---------------------------------------------
+
+
+@dataclass
+class ReplyRate:
+    label: str
+    done: int = 0
+    replied: int = 0
+    query: dict = field(default_factory=dict)
+
+    @property
+    def rate(self):
+        return percent(self.replied, self.done)
+
+
+CHANNELS = [
+    FollowUp.Channel.CARD,
+    FollowUp.Channel.EMAIL,
+    FollowUp.Channel.LINKEDIN,
+    FollowUp.Channel.PHONE,
+]
+
+
+def _kind_label(kind, sequence):
+    if kind == Kind.THANK_YOU:
+        return "Thank-you"
+    if kind == Kind.LINKEDIN:
+        return "LinkedIn request"
+    return "First check-in" if sequence == 1 else f"Check-in {sequence}"
+
+
+def reply_rates(*, candidate, span, now):
+    """(per kind, per channel) reply rates of the messages done in the span."""
+    rows = (
+        _settled_rows(candidate, span, now)
+        .filter(kind__in=REPLY_KINDS, status=Status.DONE)
+        .values("kind", "sequence", "done_channel")
+        .annotate(done=Count("pk"), replied=Count("pk", filter=replied_after()))
+        .order_by()
+    )
+    by_kind = {}
+    by_channel = {c: ReplyRate(c.label, query={"channel": c}) for c in CHANNELS}
+    for row in rows:
+        kind, sequence = row["kind"], row["sequence"]
+        # Thank-yous, then LinkedIn requests (both stage 0), then each check-in.
+        order = (sequence, kind == Kind.LINKEDIN)
+        label = _kind_label(kind, sequence)
+        rate = by_kind.setdefault(
+            order, ReplyRate(label, query={"kind": kind, "sequence": sequence})
+        )
+        channel = FollowUp.Channel(row["done_channel"] or FollowUp.Channel.IN_APP)
+        per_channel = by_channel.setdefault(
+            channel, ReplyRate(channel.label, query={"channel": channel})
+        )
+        for target in (rate, per_channel):
+            target.done += row["done"]
+            target.replied += row["replied"]
+    return [by_kind[k] for k in sorted(by_kind)], list(by_channel.values())
+
+
+# Applications: outcomes and the employer's response time ----------------------------
+
+
+@dataclass
+class Outcomes:
+    offers: int = 0
+    rejections: int = 0
+    withdrawn: int = 0
+    went_quiet: int = 0
+    active: int = 0
+    responded: int = 0
+    response_time: timedelta | None = None
+
+    @property
+    def still_waiting(self):
+        return self.active - self.went_quiet
+
+    @property
+    def total(self):
+        return self.offers + self.rejections + self.withdrawn + self.active
+
+
+def went_quiet(*, candidate, now):
+    """Active, no reply, and no answer a check-in gap after the last check-in done.
+
+    The chain has ended (no check-in planned or open): the cap was reached or
+    the candidate skipped the next one. The wait is the candidate's own gap
+    between check-ins, the time they would have waited before the next one.
+    """
+    check_ins = FollowUp.objects.filter(candidate=candidate, kind__in=CHECK_INS)
+    done = check_ins.filter(status=Status.DONE)
+    quiet_since = now - timedelta(days=candidate.further_check_in_gap_days)
+
+    def having(rows):
+        return Q(pk__in=rows.values("application_id"))
+
+    return (
+        Q(status=Application.Status.ACTIVE, employer_replied_at__isnull=True)
+        & having(done)
+        & ~having(check_ins.filter(status__in=FollowUp.PENDING))
+        & ~having(done.filter(done_at__gt=quiet_since))
+    )
+
+
+def _applications(candidate, span):
+    """Applications with an interview that ended within the span."""
+    in_span = Interview.objects.filter(
+        application__candidate=candidate, ends_at__gte=span.start, ends_at__lt=span.end
+    )
+    return Application.objects.filter(candidate=candidate, pk__in=in_span.values("application_id"))
+
+
+def outcomes(*, candidate, span, now):
+    Status_ = Application.Status
+    # A decision is the employer's answer too when no reply was recorded first.
+    response_at = Coalesce(
+        "employer_replied_at",
+        Case(When(status__in=(Status_.OFFER, Status_.REJECTED), then=F("status_changed_at"))),
+    )
+    # From the interview the answer followed: the latest one that had ended by then.
+    interview_before = (
+        Interview.objects.filter(application=OuterRef("pk"), ends_at__lte=OuterRef("response_at"))
+        .order_by("-ends_at")
+        .values("ends_at")[:1]
+    )
+    wait = ExpressionWrapper(
+        F("response_at") - F("answered_interview"), output_field=DurationField()
+    )
+    figures = (
+        _applications(candidate, span)
+        .annotate(response_at=response_at)
+        .annotate(answered_interview=Subquery(interview_before))
+        .aggregate(
+            offers=Count("pk", filter=Q(status=Status_.OFFER)),
+            rejections=Count("pk", filter=Q(status=Status_.REJECTED)),
+            withdrawn=Count("pk", filter=Q(status=Status_.WITHDRAWN)),
+            active=Count("pk", filter=Q(status=Status_.ACTIVE)),
+            went_quiet=Count("pk", filter=went_quiet(candidate=candidate, now=now)),
+            responded=Count("pk", filter=Q(answered_interview__isnull=False)),
+            response_time=Avg(wait, filter=Q(answered_interview__isnull=False)),
+        )
+    )
+    return Outcomes(**figures)
+
+
+def quiet_applications(*, candidate, span, now):
+    return list(
+        _applications(candidate, span)
+        .filter(went_quiet(candidate=candidate, now=now))
+        .order_by("company", "role")
+    )
+
+
+# The streak and the weekly goal -------------------------------------------------------
+
+
+def thank_you_streak(*, candidate, now):
+    """Thank-yous sent on time in a row, counting back from the latest one settled.
+
+    One late (or overdue) thank-you ends it; skipped ones neither end nor extend it.
+    """
+    rows = (
+        FollowUp.objects.filter(candidate=candidate, kind=Kind.THANK_YOU)
+        .exclude(status=Status.CANCELLED)
+        .annotate(settled_at=SETTLED_AT)
+    )
+    last_miss = rows.filter(late(now)).order_by("-settled_at").values("settled_at")[:1]
+    since = Coalesce(Subquery(last_miss), Value(LONG_AGO))
+    return rows.aggregate(n=Count("pk", filter=ON_TIME & Q(settled_at__gt=since)))["n"]
+
+
+@dataclass
+class GoalStanding:
+    goal: str
+    label: str
+    this_week_on_time: int = 0
+    this_week_late: int = 0
+    weeks_in_a_row: int = 0
+
+    @property
+    def met_this_week(self):
+        return self.this_week_on_time > 0 and self.this_week_late == 0
+
+
+def goal_standing(*, candidate, now):
+    """This week's standing on the candidate's weekly goal, or None without one.
+
+    A week meets the goal when at least one covered follow-up was done on time
+    in it and none was late. Weeks with nothing to do neither break nor extend
+    the run: a job search has quiet weeks. This week counts once it is met.
+    """
+    goal = candidate.weekly_goal
+    if goal not in GOAL_KINDS:
+        return None
+    tz = candidate.tz
+    weeks = (
+        FollowUp.objects.filter(candidate=candidate, kind__in=GOAL_KINDS[goal])
+        .exclude(status=Status.CANCELLED)
+        .annotate(settled_at=SETTLED_AT)
+        .filter(settled(now), settled_at__lt=now)
+        .annotate(week=TruncWeek("settled_at", tzinfo=tz))
+        .values("week")
+        .annotate(on_time=Count("pk", filter=ON_TIME), late=Count("pk", filter=late(now)))
+        .order_by("-week")
+    )
+    today = now.astimezone(tz).date()
+    this_monday = today - timedelta(days=today.weekday())
+    standing = GoalStanding(goal=goal, label=candidate.get_weekly_goal_display())
+    for row in weeks:
+        is_this_week = row["week"].astimezone(tz).date() == this_monday
+        if is_this_week:
+            standing.this_week_on_time, standing.this_week_late = row["on_time"], row["late"]
+        if row["late"]:
+            break
+        if row["on_time"]:
+            standing.weeks_in_a_row += 1
+    return standing
+
+
+# The page -----------------------------------------------------------------------------
+
+
+@dataclass
+class HabitReport:
+    span: Span
+    weeks: list
+    months: list
+    overall: Period
+    reply_by_kind: list
+    reply_by_channel: list
+    outcomes: Outcomes
+    quiet: list
+    streak: int
+    goal: GoalStanding | None
+
+
+def habit_report(*, candidate, span, now):
+    """Every figure of the habit page: a fixed eight queries."""
+    by_kind, by_channel = reply_rates(candidate=candidate, span=span, now=now)
+    return HabitReport(
+        span=span,
+        weeks=periods(candidate=candidate, span=span, now=now, scale="week"),
+        months=periods(candidate=candidate, span=span, now=now, scale="month"),
+        overall=overall(candidate=candidate, span=span, now=now),
+        reply_by_kind=by_kind,
+        reply_by_channel=by_channel,
+        outcomes=outcomes(candidate=candidate, span=span, now=now),
+        quiet=quiet_applications(candidate=candidate, span=span, now=now),
+        streak=thank_you_streak(candidate=candidate, now=now),
+        goal=goal_standing(candidate=candidate, now=now),
+    )
+
+
+def followups_behind(
+    *, candidate, figure, span, now, application=None, kind=None, sequence=None, channel=None
+):
+    """The follow-ups a figure counted: the drill-down list, by the same rules."""
+    rows = _settled_rows(candidate, span, now)
+    if figure is not None:
+        rows = rows.filter(figure.q(now))
+    if application is not None:
+        rows = rows.filter(application=application)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if sequence is not None:
+        rows = rows.filter(sequence=sequence)
+    if channel:
+        rows = rows.filter(done_channel=channel)
+    return rows.select_related("application", "contact", "interview").order_by(
+        "application__company", "application_id", "settled_at", "id"
+    )
