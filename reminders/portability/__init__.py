@@ -1,0 +1,1 @@
+"""Taking a candidate's data in and out: imports, exports and the record of applications."""
