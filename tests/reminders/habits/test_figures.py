@@ -11,14 +11,13 @@ import pytest
 from interviews.models import Application, Candidate
 from reminders.habits.figures import (
     Span,
-    goal_standing,
     outcomes,
     overall,
     periods,
     quiet_applications,
     reply_rates,
-    thank_you_streak,
 )
+from reminders.habits.streaks import goal_standing, thank_you_streak
 from reminders.models import FollowUp
 from tests import factories
 
