@@ -84,8 +84,21 @@ class ContactForm(PlainHelperMixin, forms.ModelForm):
 class ApplicationForm(PlainHelperMixin, forms.ModelForm):
     class Meta:
         model = Application
-        fields = ["company", "role", "posting_url", "main_contact", "company_address"]
-        widgets = {"company_address": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "company",
+            "role",
+            "posting_url",
+            "applied_on",
+            "applied_via",
+            "main_contact",
+            "company_address",
+            "notes",
+        ]
+        widgets = {
+            "company_address": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "applied_on": DateInput(),
+        }
         help_texts = {
             "main_contact": "Who check-ins go to. Empty: the latest round's only interviewer."
         }
@@ -93,6 +106,15 @@ class ApplicationForm(PlainHelperMixin, forms.ModelForm):
     def __init__(self, *args, candidate, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["main_contact"].queryset = candidate.contacts.all()
+
+    def clean_applied_on(self):
+        applied_on = self.cleaned_data.get("applied_on")
+        if applied_on:
+            check_plausible(applied_on, "the date you applied")
+            # A day of slack: "today" in the candidate's zone can be tomorrow here.
+            if applied_on > timezone.localdate() + timedelta(days=1):
+                raise ValidationError("The date you applied can't be in the future.")
+        return applied_on
 
 
 MAX_INTERVIEW_HOURS = 12

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 # Limits a reader can see in the forms; the notes form states them too.
 SHORT_TEXT = 300
@@ -250,6 +251,16 @@ class Application(models.Model):
     company_address = models.TextField(
         max_length=400, blank=True, help_text="Used on envelopes when a person's own is unknown."
     )
+    # When the candidate applied, as they recorded it; empty means the day
+    # the application was added here (see applied_date).
+    applied_on = models.DateField("Applied on", null=True, blank=True)
+    applied_via = models.CharField(
+        "How you applied",
+        max_length=100,
+        blank=True,
+        help_text="For example LinkedIn, the company's website, by email or a referral.",
+    )
+    notes = models.TextField(max_length=4000, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     main_contact = models.ForeignKey(
@@ -268,6 +279,13 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.role} at {self.company}"
+
+    @property
+    def applied_date(self):
+        """The day the candidate applied: as recorded, else the day it was added here."""
+        if self.applied_on:
+            return self.applied_on
+        return timezone.localtime(self.created_at, self.candidate.tz).date()
 
     def get_absolute_url(self):
         return reverse("application_detail", args=[self.pk])

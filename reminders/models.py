@@ -249,3 +249,34 @@ class SendFailure(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M}: {self.error[:60]}"
+
+
+class SpreadsheetImport(models.Model):
+    """An uploaded spreadsheet between upload and confirm, then the record of its import.
+
+    The rows wait here while the candidate checks the columns and the preview;
+    confirming empties them, keeping the header and mapping so the next file
+    with the same columns is mapped the same way.
+    """
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="spreadsheet_imports"
+    )
+    filename = models.CharField(max_length=255)
+    header = models.JSONField()
+    rows = models.JSONField(default=list)
+    # {field: column index}; see reminders.portability.spreadsheets.FIELDS.
+    mapping = models.JSONField(default=dict)
+    date_style = models.CharField(max_length=3, default="dmy")
+    source = models.CharField(max_length=20, default="spreadsheet")
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.created_at:%Y-%m-%d})"
