@@ -280,15 +280,15 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.role} at {self.company}"
 
+    def get_absolute_url(self):
+        return reverse("application_detail", args=[self.pk])
+
     @property
     def applied_date(self):
         """The day the candidate applied: as recorded, else the day it was added here."""
         if self.applied_on:
             return self.applied_on
         return timezone.localtime(self.created_at, self.candidate.tz).date()
-
-    def get_absolute_url(self):
-        return reverse("application_detail", args=[self.pk])
 
 
 class InterviewQuerySet(OwnedQuerySet):
