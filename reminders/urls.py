@@ -5,10 +5,19 @@ from .delivery import health
 from .delivery import views as link_views
 from .feeds import views as feed_views
 from .followups import views
+from .habits import views as habit_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("settings/", views.settings_view, name="settings"),
+    # The habit page, and the follow-ups behind each of its figures.
+    path("habits/", habit_views.habit_page, name="habits"),
+    path("habits/followups/", habit_views.habit_followups, name="habit_followups"),
+    path(
+        "applications/<int:pk>/habits/",
+        habit_views.habit_followups,
+        name="application_habit_followups",
+    ),
     # One follow-up: its draft and the candidate's actions (all POST but the page).
     path("followups/<int:pk>/", views.followup_detail, name="followup_detail"),
     path("followups/<int:pk>/draft/", views.followup_draft, name="followup_draft"),

@@ -9,7 +9,7 @@ or per kind), never the follow-ups themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -20,24 +20,26 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
-    Subquery,
+    Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import TruncMonth, TruncWeek
 
-from interviews.models import Application, Interview
 from reminders.models import FollowUp
 
+from .outcomes import Outcomes, outcomes, quiet_applications
 from .rules import (
-    CHECK_INS,
     FIGURES,
+    ON_TIME,
     REPLY_KINDS,
     SETTLED_AT,
+    SKIPPED,
     TOUCH_KINDS,
     Kind,
     Status,
+    duration_text,
+    late,
     replied_after,
     settled,
 )
@@ -132,11 +134,17 @@ class Period:
         return percent(self.replied, self.messages_done)
 
     @property
+    def delay_text(self):
+        return duration_text(self.thank_you_delay)
+
+    @property
     def is_empty(self):
         return not (self.thank_yous or self.linkedin_sent or self.messages_done)
 
-    def link(self, figure):
-        return self.span.query(figure=figure)
+    @property
+    def links(self):
+        """The drill-down query of each figure in this period, for the page's links."""
+        return {name: self.span.query(figure=name) for name in COUNTED}
 
 
 COUNTED = [f.name for f in fields(Period) if f.name in FIGURES]
@@ -212,7 +220,8 @@ class ReplyRate:
     label: str
     done: int = 0
     replied: int = 0
-    query: dict = field(default_factory=dict)
+    # The GET query of the drill-down to the messages a reply followed.
+    drill_query: str = ""
 
     @property
     def rate(self):
@@ -244,117 +253,28 @@ def reply_rates(*, candidate, span, now):
         .annotate(done=Count("pk"), replied=Count("pk", filter=replied_after()))
         .order_by()
     )
+
+    def replied(**filters):
+        return span.query(figure="replied", **filters)
+
     by_kind = {}
-    by_channel = {c: ReplyRate(c.label, query={"channel": c}) for c in CHANNELS}
+    by_channel = {c: ReplyRate(c.label, drill_query=replied(channel=c)) for c in CHANNELS}
     for row in rows:
         kind, sequence = row["kind"], row["sequence"]
         # Thank-yous, then LinkedIn requests (both stage 0), then each check-in.
         order = (sequence, kind == Kind.LINKEDIN)
         label = _kind_label(kind, sequence)
         rate = by_kind.setdefault(
-            order, ReplyRate(label, query={"kind": kind, "sequence": sequence})
+            order, ReplyRate(label, drill_query=replied(kind=kind, sequence=sequence))
         )
         channel = FollowUp.Channel(row["done_channel"] or FollowUp.Channel.IN_APP)
         per_channel = by_channel.setdefault(
-            channel, ReplyRate(channel.label, query={"channel": channel})
+            channel, ReplyRate(channel.label, drill_query=replied(channel=channel))
         )
         for target in (rate, per_channel):
             target.done += row["done"]
             target.replied += row["replied"]
     return [by_kind[k] for k in sorted(by_kind)], list(by_channel.values())
-
-
-# Applications: outcomes and the employer's response time ----------------------------
-
-
-@dataclass
-class Outcomes:
-    offers: int = 0
-    rejections: int = 0
-    withdrawn: int = 0
-    went_quiet: int = 0
-    active: int = 0
-    responded: int = 0
-    response_time: timedelta | None = None
-
-    @property
-    def still_waiting(self):
-        return self.active - self.went_quiet
-
-    @property
-    def total(self):
-        return self.offers + self.rejections + self.withdrawn + self.active
-
-
-def went_quiet(*, candidate, now):
-    """Active, no reply, and no answer a check-in gap after the last check-in done.
-
-    The chain has ended (no check-in planned or open): the cap was reached or
-    the candidate skipped the next one. The wait is the candidate's own gap
-    between check-ins, the time they would have waited before the next one.
-    """
-    check_ins = FollowUp.objects.filter(candidate=candidate, kind__in=CHECK_INS)
-    done = check_ins.filter(status=Status.DONE)
-    quiet_since = now - timedelta(days=candidate.further_check_in_gap_days)
-
-    def having(rows):
-        return Q(pk__in=rows.values("application_id"))
-
-    return (
-        Q(status=Application.Status.ACTIVE, employer_replied_at__isnull=True)
-        & having(done)
-        & ~having(check_ins.filter(status__in=FollowUp.PENDING))
-        & ~having(done.filter(done_at__gt=quiet_since))
-    )
-
-
-def _applications(candidate, span):
-    """Applications with an interview that ended within the span."""
-    in_span = Interview.objects.filter(
-        application__candidate=candidate, ends_at__gte=span.start, ends_at__lt=span.end
-    )
-    return Application.objects.filter(candidate=candidate, pk__in=in_span.values("application_id"))
-
-
-def outcomes(*, candidate, span, now):
-    Status_ = Application.Status
-    # A decision is the employer's answer too when no reply was recorded first.
-    response_at = Coalesce(
-        "employer_replied_at",
-        Case(When(status__in=(Status_.OFFER, Status_.REJECTED), then=F("status_changed_at"))),
-    )
-    # From the interview the answer followed: the latest one that had ended by then.
-    interview_before = (
-        Interview.objects.filter(application=OuterRef("pk"), ends_at__lte=OuterRef("response_at"))
-        .order_by("-ends_at")
-        .values("ends_at")[:1]
-    )
-    wait = ExpressionWrapper(
-        F("response_at") - F("answered_interview"), output_field=DurationField()
-    )
-    figures = (
-        _applications(candidate, span)
-        .annotate(response_at=response_at)
-        .annotate(answered_interview=Subquery(interview_before))
-        .aggregate(
-            offers=Count("pk", filter=Q(status=Status_.OFFER)),
-            rejections=Count("pk", filter=Q(status=Status_.REJECTED)),
-            withdrawn=Count("pk", filter=Q(status=Status_.WITHDRAWN)),
-            active=Count("pk", filter=Q(status=Status_.ACTIVE)),
-            went_quiet=Count("pk", filter=went_quiet(candidate=candidate, now=now)),
-            responded=Count("pk", filter=Q(answered_interview__isnull=False)),
-            response_time=Avg(wait, filter=Q(answered_interview__isnull=False)),
-        )
-    )
-    return Outcomes(**figures)
-
-
-def quiet_applications(*, candidate, span, now):
-    return list(
-        _applications(candidate, span)
-        .filter(went_quiet(candidate=candidate, now=now))
-        .order_by("company", "role")
-    )
 
 
 # The page -----------------------------------------------------------------------------
@@ -406,6 +326,15 @@ def followups_behind(
         rows = rows.filter(sequence=sequence)
     if channel:
         rows = rows.filter(done_channel=channel)
-    return rows.select_related("application", "contact", "interview").order_by(
-        "application__company", "application_id", "settled_at", "id"
+    # How each row was judged, by the same rules as the figures.
+    verdict = Case(
+        When(ON_TIME, then=Value("on time")),
+        When(late(now), then=Value("late")),
+        When(SKIPPED, then=Value("skipped")),
+        default=Value(""),
+    )
+    return (
+        rows.annotate(verdict=verdict)
+        .select_related("application", "contact", "interview")
+        .order_by("application__company", "application_id", "settled_at", "id")
     )

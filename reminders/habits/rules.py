@@ -107,3 +107,15 @@ GOAL_KINDS = {
     Candidate.WeeklyGoal.THANK_YOUS_ON_TIME: (Kind.THANK_YOU,),
     Candidate.WeeklyGoal.ALL_ON_TIME: TOUCH_KINDS,
 }
+
+
+def duration_text(delay):
+    """A wait in the unit a person thinks in: minutes, hours, then days."""
+    if delay is None:
+        return "–"
+    hours = delay.total_seconds() / 3600
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    if hours < 48:
+        return f"{hours:.1f} h".replace(".0 h", " h")
+    return f"{hours / 24:.1f} days".replace(".0 days", " days")

@@ -11,12 +11,11 @@ import pytest
 from interviews.models import Application, Candidate
 from reminders.habits.figures import (
     Span,
-    outcomes,
     overall,
     periods,
-    quiet_applications,
     reply_rates,
 )
+from reminders.habits.outcomes import outcomes, quiet_applications
 from reminders.habits.streaks import goal_standing, thank_you_streak
 from reminders.models import FollowUp
 from tests import factories
