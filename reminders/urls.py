@@ -6,6 +6,7 @@ from .delivery import views as link_views
 from .feeds import views as feed_views
 from .followups import views
 from .habits import views as habit_views
+from .portability import record_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -41,6 +42,10 @@ urlpatterns = [
     path("calendar/<str:token>.ics", feed_views.calendar_feed, name="calendar_feed"),
     path("followups/<int:pk>/event.ics", feed_views.followup_ics, name="followup_ics"),
     path("interviews/<int:pk>/event.ics", feed_views.interview_ics, name="interview_ics"),
+    # The record of applications made, for a job agency: the page and its downloads.
+    path("record/", record_views.record_page, name="record"),
+    path("record.pdf", record_views.record_pdf, name="record_pdf"),
+    path("record.csv", record_views.record_csv, name="record_csv"),
     # Signed links from reminder emails (reminders/links.py).
     path("r/<str:token>/done/", link_views.link_done, name="link_done"),
     path("r/<str:token>/snooze/", link_views.link_snooze, name="link_snooze"),

@@ -36,6 +36,9 @@ NOT_PAGES = {
     "calendar_feed",
     "interview_ics",
     "calendar_link_renew",
+    # The record of applications as PDF and CSV; its page is walked.
+    "record_pdf",
+    "record_csv",
 }
 FIELD_TAGS = {"input", "select", "textarea"}
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
