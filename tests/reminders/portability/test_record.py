@@ -435,3 +435,13 @@ def test_the_pdf_takes_the_same_few_queries_at_any_size(
     with django_assert_num_queries(4):
         response = get_pdf(owner_client)
     assert f"Total: {count} applications" in "\n".join(pdf_pages(response))
+
+
+@pytest.mark.parametrize("name", ["record", "record_pdf", "record_csv"])
+@pytest.mark.parametrize(
+    "value", ["x" * 20_000, "a\x00b", ["2026-03-01", "2026-03-02"], "1e309", "-1", "🎉"]
+)
+def test_odd_values_in_the_query_never_give_a_server_error(owner_client, name, value):
+    for field in ("from", "to"):
+        response = owner_client.get(reverse(name), {**MARCH, field: value})
+        assert response.status_code < 500, (field, value)
