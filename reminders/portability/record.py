@@ -114,9 +114,9 @@ class Record:
 def applied_on_expression(tz):
     """The one rule for an application's "date applied", as a database expression.
 
-    The date the candidate recorded, else the local date, in the candidate's
-    zone, of the day the application was entered here: an entry at 23:30 in
-    Auckland belongs to that Auckland day, not to UTC's. (Application.applied_date
+    The date the candidate recorded, else the day the application was entered
+    here, in the candidate's zone: an entry at 23:30 in Los Angeles counts on
+    that Los Angeles day although UTC has reached the next. (Application.applied_date
     says the same for one row; the record filters and sorts on it in the query.)
     """
     return Coalesce("applied_on", TruncDate("created_at", tzinfo=tz))
