@@ -276,7 +276,7 @@ class SpreadsheetImport(models.Model):
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.filename} ({self.created_at:%Y-%m-%d})"

@@ -6,7 +6,7 @@ from .delivery import views as link_views
 from .feeds import views as feed_views
 from .followups import views
 from .habits import views as habit_views
-from .portability import record_views
+from .portability import record_views, spreadsheet_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -32,6 +32,27 @@ urlpatterns = [
     path("followups/<int:pk>/skip/", views.followup_skip, name="followup_skip"),
     path("followups/<int:pk>/reply/", views.followup_reply, name="followup_reply"),
     path("followups/<int:pk>/undo/", views.followup_undo, name="followup_undo"),
+    # A job search kept in a spreadsheet: upload, columns, preview and import.
+    path(
+        "applications/import/",
+        spreadsheet_views.spreadsheet_upload,
+        name="spreadsheet_upload",
+    ),
+    path(
+        "applications/import/template.csv",
+        spreadsheet_views.spreadsheet_template,
+        name="spreadsheet_template",
+    ),
+    path(
+        "applications/import/<int:pk>/columns/",
+        spreadsheet_views.spreadsheet_columns,
+        name="spreadsheet_columns",
+    ),
+    path(
+        "applications/import/<int:pk>/",
+        spreadsheet_views.spreadsheet_preview,
+        name="spreadsheet_preview",
+    ),
     # Printable thank-you cards: the preview, the panel PDF, one card.
     path("interviews/<int:pk>/cards/", card_views.interview_cards, name="interview_cards"),
     path(

@@ -30,19 +30,21 @@ from .reading import MAX_BYTES, InvitationError, invitation_read
 
 
 class MemoryOnlyUpload(FileUploadHandler):
-    """Holds an upload in memory up to MAX_BYTES and drops anything larger unread.
+    """Holds an upload in memory up to `limit` bytes and drops anything larger unread.
 
     Django's own handlers spool uploads over 2.5 MB to a temporary file; an
     invitation is never written anywhere, so this handler replaces them.
     """
+
+    limit = MAX_BYTES
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.buffer = io.BytesIO()
 
     def receive_data_chunk(self, raw_data, start):
-        if self.buffer.tell() + len(raw_data) > MAX_BYTES:
-            self.request.invitation_too_large = True
+        if self.buffer.tell() + len(raw_data) > self.limit:
+            self.request.upload_too_large = True
             raise SkipFile
         self.buffer.write(raw_data)
 
@@ -77,7 +79,7 @@ def _invitation_upload(request, application_id):
         request.POST if posted else None,
         request.FILES if posted else None,
         # Read after request.POST: parsing the upload is what sets it.
-        too_large=getattr(request, "invitation_too_large", False),
+        too_large=getattr(request, "upload_too_large", False),
     )
     if posted and form.is_valid():
         try:

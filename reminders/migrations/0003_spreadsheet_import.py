@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["-created_at"],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

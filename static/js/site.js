@@ -47,6 +47,57 @@
     });
   });
 
+  // A long import reports its progress: the form posts with fetch and reads
+  // the server's NDJSON lines as they come. Without script it posts as usual.
+  document.querySelectorAll("form[data-import-progress]").forEach(function (form) {
+    if (!window.fetch || !window.TextDecoder) return;
+    var status = form.querySelector("[data-import-status]");
+    var bar = status && status.querySelector("progress");
+    var error = form.querySelector("[data-import-error]");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      status.hidden = false;
+      error.hidden = true;
+      var fail = function (message) {
+        error.textContent = message;
+        error.hidden = false;
+        status.hidden = true;
+        button.disabled = false;
+      };
+      var handle = function (line) {
+        if (!line.trim()) return;
+        var data = JSON.parse(line);
+        if (data.total) { bar.max = data.total; bar.value = data.done; }
+        if (data.redirect) window.location.assign(data.redirect);
+        if (data.error) fail(data.error);
+      };
+      fetch(form.action || window.location.href, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-Import-Progress": "1" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        if (!response.ok || !response.body) { form.submit(); return; }
+        var reader = response.body.getReader();
+        var decoder = new TextDecoder();
+        var buffered = "";
+        var read = function () {
+          return reader.read().then(function (chunk) {
+            if (chunk.done) { handle(buffered); return; }
+            buffered += decoder.decode(chunk.value, { stream: true });
+            var lines = buffered.split("\n");
+            buffered = lines.pop();
+            lines.forEach(handle);
+            return read();
+          });
+        };
+        return read();
+      }).catch(function () { fail("The import could not reach the server. Try again."); });
+    });
+  });
+
   // Buttons that ask before a destructive action.
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
     el.addEventListener("click", function (event) {
