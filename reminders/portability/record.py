@@ -35,9 +35,10 @@ from reminders.cards.fetcher import AssetRefused, CardAssetFetcher
 ASSET_ORIGIN = "https://record-assets.invalid/"  # never resolves; served by the fetcher
 CSS_URL = ASSET_ORIGIN + "static/record/record.css"
 
-# A year of applications at several a day prints in well under a minute;
-# past this the candidate is asked for a shorter period.
-MAX_PDF_ROWS = 1500
+# 500 rows with addresses and contacts take about 13 s to lay out here, well
+# inside gunicorn's 30 s timeout (gunicorn.conf.py); 1,500 would not be. Past
+# this the candidate is asked for a shorter period (the CSV has no limit).
+MAX_PDF_ROWS = 500
 
 NOT_RECORDED = "Not recorded"
 
