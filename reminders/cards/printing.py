@@ -199,14 +199,22 @@ def _too_long(index: int, card: Card) -> CardTooLong:
 # ---------------------------------------------------------------- PDF
 
 
-def cards_pdf(*, card_list: list[Card], options: CardOptions) -> bytes:
-    """The PDF for these cards, from the cache when nothing changed."""
+def cards_pdf(
+    *, card_list: list[Card], options: CardOptions, owner_id: int | None = None
+) -> bytes:
+    """The PDF for these cards, from the cache when nothing changed.
+
+    ``owner_id`` (the candidate's pk) files the cached PDF under its owner,
+    so that ``cards_cache_forget`` can delete it when the account goes.
+    """
     cards_check(card_list)
     key = cache_key(card_list, options)
     pdf = _cache_get(key)
     if pdf is None:
         pdf = renderer.cards_render(cards=card_list, **dataclasses.asdict(options))
         _cache_set(key, pdf)
+        if owner_id is not None:
+            _cache_file_under(owner_id, key)
     return pdf
 
 
@@ -250,6 +258,36 @@ def _cache_set(key: str, pdf: bytes) -> None:
         logger.warning("Card cache unavailable on write", exc_info=True)
 
 
+# A candidate's cached PDFs, so that leaving deletes them: the keys are
+# content hashes, which no scan of the cache could tie to a person. Each key
+# takes a numbered slot from an atomic counter (incr), so two renders at once
+# never overwrite each other's entry the way a read-modify-write list would.
+OWNER_PREFIX = "cards:owner:v1:"
+
+
+def _cache_file_under(owner_id: int, key: str) -> None:
+    counter = f"{OWNER_PREFIX}{owner_id}"
+    try:
+        django_cache.add(counter, 0, CACHE_SECONDS)
+        slot = django_cache.incr(counter)
+        # The counter must outlive every slot it numbers, or a fresh count
+        # would hide the PDFs cached under the old one.
+        django_cache.touch(counter, CACHE_SECONDS)
+        django_cache.set(f"{counter}:{slot}", key, CACHE_SECONDS)
+    except Exception:  # noqa: BLE001 - the card is served whatever the cache does
+        logger.warning("Card cache unavailable on filing", exc_info=True)
+
+
+def cards_cache_forget(*, owner_id: int) -> int:
+    """Delete every PDF cached for this candidate; returns how many were still cached."""
+    counter = f"{OWNER_PREFIX}{owner_id}"
+    slots = [f"{counter}:{n}" for n in range(1, (django_cache.get(counter) or 0) + 1)]
+    keys = list(django_cache.get_many(slots).values())
+    still_cached = len(django_cache.get_many(keys))
+    django_cache.delete_many([*keys, *slots, counter])
+    return still_cached
+
+
 def card_filename(followups: list[FollowUp]) -> str:
     if len(followups) == 1:
         name = slugify(followups[0].contact.name) or "card"
@@ -274,7 +312,7 @@ def card_pdf_response(*, followups, options=None, request=None) -> HttpResponse:
         if not isinstance(options, CardOptions):
             options = card_options_from(options or {}, candidate=candidate)
         card_list = [card_for(f, envelopes=options.envelopes) for f in followups]
-        pdf = cards_pdf(card_list=card_list, options=options)
+        pdf = cards_pdf(card_list=card_list, options=options, owner_id=candidate.pk)
     except CardTooLong as error:
         return _problem(
             request, 422, "This card is too long", str(error), too_long(error, followups)
