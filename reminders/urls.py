@@ -7,6 +7,7 @@ from .feeds import views as feed_views
 from .followups import views
 from .habits import views as habit_views
 from .portability import record_views, spreadsheet_views
+from .portability import views as portability_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -67,6 +68,22 @@ urlpatterns = [
     path("record/", record_views.record_page, name="record"),
     path("record.pdf", record_views.record_pdf, name="record_pdf"),
     path("record.csv", record_views.record_csv, name="record_csv"),
+    # All of the candidate's data: out as JSON or CSV, back in from JSON, and leaving.
+    path("data/export.json", portability_views.archive_export, name="archive_export"),
+    path("data/restore/", portability_views.archive_restore, name="archive_restore"),
+    path(
+        "data/applications.csv",
+        portability_views.tables_download,
+        {"name": "applications"},
+        name="tables_applications",
+    ),
+    path(
+        "data/followups.csv",
+        portability_views.tables_download,
+        {"name": "followups"},
+        name="tables_followups",
+    ),
+    path("data/delete-account/", portability_views.leaving_confirm, name="leaving"),
     # Signed links from reminder emails (reminders/links.py).
     path("r/<str:token>/done/", link_views.link_done, name="link_done"),
     path("r/<str:token>/snooze/", link_views.link_snooze, name="link_snooze"),

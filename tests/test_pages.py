@@ -39,6 +39,10 @@ NOT_PAGES = {
     # The record of applications as PDF and CSV; its page is walked.
     "record_pdf",
     "record_csv",
+    # The candidate's data as downloads (JSON, CSV), not pages.
+    "archive_export",
+    "tables_applications",
+    "tables_followups",
 }
 FIELD_TAGS = {"input", "select", "textarea"}
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
