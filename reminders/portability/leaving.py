@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Deleted:
-    """What leaving removed: rows by model (plural verbose names), sessions, cached cards."""
+    """What leaving removed: rows by model (its verbose name), sessions, cached cards."""
 
     rows: dict
     sessions: int
@@ -70,6 +70,6 @@ def _named(by_label):
     named = {}
     for label, count in by_label.items():
         if count:
-            model = apps.get_model(label)
-            named[str(model._meta.verbose_name_plural)] = count
+            meta = apps.get_model(label)._meta
+            named[str(meta.verbose_name if count == 1 else meta.verbose_name_plural)] = count
     return named
