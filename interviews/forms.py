@@ -58,10 +58,15 @@ class ProfileForm(PlainHelperMixin, forms.ModelForm):
             "paper_size",
             "return_address",
             "thank_you_channel",
+            "weekly_goal",
         ]
         widgets = {
             "qualifications": forms.Textarea(attrs={"rows": 4}),
             "return_address": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "weekly_goal": "The habit page and the dashboard show how many weeks in a row "
+            "you met it. On time means by each follow-up's own due time, from your settings.",
         }
 
 

@@ -2,7 +2,8 @@
 
 A fixed number of queries whatever the number of follow-ups: one for the
 pending follow-ups (bucketed here, in the candidate's own day), and one
-aggregate each for the habit figures.
+aggregate each for the habit figures (the streak and the weekly goal are the
+habit page's, from reminders/habits).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from interviews.models import Application
+from reminders.habits import rules
+from reminders.habits.streaks import GoalStanding, goal_standing, thank_you_streak
 from reminders.models import FollowUp
 
 Kind, Status = FollowUp.Kind, FollowUp.Status
@@ -35,6 +38,9 @@ class Habit:
     applications: int
     replies: int
     followups_done: int
+    # From the habit page's own rules, so both pages tell the same story.
+    streak: int = 0
+    goal: GoalStanding | None = None
 
     @property
     def on_time_share(self):
@@ -78,8 +84,8 @@ def habit_for(*, candidate, now):
     thank_you = Q(kind=Kind.THANK_YOU) & ~Q(status=Status.CANCELLED)
     # A thank-you is counted once it is settled: done, skipped, or past its due
     # time. "On time" is its own due time, which follows the candidate's setting.
-    settled = thank_you & (Q(status__in=(Status.DONE, Status.SKIPPED)) | Q(due_at__lt=now))
-    on_time = thank_you & Q(status=Status.DONE, done_at__lte=F("due_at"))
+    settled = thank_you & rules.settled(now)
+    on_time = thank_you & rules.ON_TIME
     figures = FollowUp.objects.filter(candidate=candidate).aggregate(
         settled=Count("pk", filter=settled),
         on_time=Count("pk", filter=on_time),
@@ -94,4 +100,6 @@ def habit_for(*, candidate, now):
         applications=applications["total"],
         replies=applications["replied"],
         followups_done=figures["done"],
+        streak=thank_you_streak(candidate=candidate, now=now),
+        goal=goal_standing(candidate=candidate, now=now),
     )
