@@ -16,7 +16,7 @@ from django.urls.converters import IntConverter
 
 from interviews.models import Application, Candidate, Contact, Interview, Participant
 from reminders.delivery import links
-from reminders.models import FollowUp
+from reminders.models import FollowUp, SpreadsheetImport
 from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -26,6 +26,8 @@ NOW = datetime(2026, 3, 3, 9, 0, tzinfo=BERLIN)
 # Which model an id in each part of the site names. A new URL with an id in
 # a part not listed here fails the walk until it is added.
 OWNED_BY_PREFIX = {
+    # Before "applications/": the first prefix that matches names the model.
+    "applications/import/": "spreadsheet_import",
     "applications/": "application",
     "interviews/": "interview",
     "people/": "contact",
@@ -79,12 +81,20 @@ def owners_rows(owner):
         subject="Thank you",
         draft="Dear Dana,\n\nThank you for Monday.\n\nBest regards,\nSam",
     )
+    spreadsheet = SpreadsheetImport.objects.create(
+        candidate=owner,
+        filename="search.csv",
+        header=["Company", "Role", "Applied on"],
+        rows=[["Contoso", "Analyst", "2026-02-20"]],
+        mapping={"company": 0, "role": 1, "applied_on": 2},
+    )
     return {
         "application": application,
         "interview": interview,
         "contact": dana,
         "other_contact": lee,
         "followup": followup,
+        "spreadsheet_import": spreadsheet,
     }
 
 
@@ -157,9 +167,17 @@ def valid_posts(rows):
             "check_in_due_days": "3",
             "further_check_in_gap_days": "7",
             "further_check_ins": "1",
+            "reminder_mode": "each",
+            "digest_time": "08:00",
             "quiet_hours_start": "21:00",
             "quiet_hours_end": "08:00",
             "linkedin_note_limit": "200",
+        },
+        "spreadsheet_columns": {
+            "company": "0",
+            "role": "1",
+            "applied_on": "2",
+            "date_style": "dmy",
         },
         "application_create": {
             "company": "Contoso",

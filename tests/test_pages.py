@@ -43,6 +43,8 @@ NOT_PAGES = {
     "archive_export",
     "tables_applications",
     "tables_followups",
+    # The spreadsheet template is a CSV download.
+    "spreadsheet_template",
 }
 FIELD_TAGS = {"input", "select", "textarea"}
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}

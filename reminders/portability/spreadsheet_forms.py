@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 
 from interviews.form_kit import PlainHelperMixin
 
-from .spreadsheets import DATE_STYLES, FIELDS, MAX_BYTES
+from .dates import DATE_STYLES
+from .spreadsheets import FIELDS, MAX_BYTES
 
 NOT_IN_FILE = ""
 

@@ -24,7 +24,9 @@ from interviews.models import Application, Candidate, Contact, Interview, Partic
 from interviews.services import followups_plan
 from reminders.models import FollowUp, SpreadsheetImport
 
-from .spreadsheets import date_style_guess, mapping_guess, rows_read, simplified
+from .dates import date_style_guess
+from .spreadsheets import mapping_guess, rows_read
+from .text import simplified
 
 # A spreadsheet has no end time; an hour is what most first interviews take.
 INTERVIEW_LENGTH = timedelta(hours=1)

@@ -10,16 +10,18 @@ the column and what is wrong. Nothing here touches the database.
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
 from interviews.form_kit import EARLIEST_DATE
 from interviews.models import Application
+
+from .dates import moment_parse
+from .text import simplified
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -155,29 +157,6 @@ STATUS_WORDS = {
 }  # fmt: skip
 STATUS_BY_WORD = {word: status for status, words in STATUS_WORDS.items() for word in words}
 
-DATE_STYLES = {"dmy": "31/12/2026 (day first)", "mdy": "12/31/2026 (month first)"}
-
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [("jan", "januar"), ("feb", "februar"), ("mar", "marz", "maerz"), ("apr", "april"),
-         ("may", "mai"), ("jun", "juni"), ("jul", "juli"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "okt", "oktober", "october"),
-         ("nov", "november"), ("dec", "dez", "dezember", "december")],
-        start=1,
-    )
-    for name in names
-}  # fmt: skip
-
-
-def simplified(text):
-    """Lower case, umlauts folded, and nothing but letters and digits."""
-    text = str(text).strip().lower()
-    for umlaut, plain in (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss")):
-        text = text.replace(umlaut, plain)
-    return re.sub(r"[^a-z0-9]", "", text)
-
-
 # Reading the file -----------------------------------------------------------------
 
 
@@ -296,59 +275,7 @@ def mapping_guess(header):
     return mapping
 
 
-def date_style_guess(values, *, default):
-    """Day or month first, from dates such as 31/12 that can only be read one way."""
-    for value in values:
-        match = re.match(r"\s*(\d{1,2})/(\d{1,2})/\d{2,4}", value)
-        if match:
-            first, second = int(match[1]), int(match[2])
-            if first > 12 >= second:
-                return "dmy"
-            if second > 12 >= first:
-                return "mdy"
-    return default
-
-
 # Reading the values ---------------------------------------------------------------
-
-_TIME = r"(?:[ ,t]+(\d{1,2})[:.](\d{2})(?::\d{2}(?:\.\d+)?)?\s*([ap]\.?m\.?)?)?\s*(?:uhr)?\s*$"
-
-
-def _clock(hours, minutes, meridiem):
-    if hours is None:
-        return None
-    hour, minute = int(hours), int(minutes)
-    if meridiem:
-        if not 1 <= hour <= 12:
-            raise ValueError("hour")
-        hour = hour % 12 + (12 if meridiem.lower().startswith("p") else 0)
-    return time(hour, minute)
-
-
-def _year(text):
-    year = int(text)
-    return year + 2000 if year < 100 else year
-
-
-def moment_parse(value, *, date_style):
-    """(date, time or None) from the common ways of writing them, or ValueError."""
-    text = value.strip().lower()
-    if match := re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME, text):
-        y, m, d = int(match[1]), int(match[2]), int(match[3])
-    elif match := re.match(r"(\d{1,2})\.(\d{1,2})\.(\d{2,4})" + _TIME, text):
-        d, m, y = int(match[1]), int(match[2]), _year(match[3])
-    elif match := re.match(r"(\d{1,2})/(\d{1,2})/(\d{2,4})" + _TIME, text):
-        first, second, y = int(match[1]), int(match[2]), _year(match[3])
-        d, m = (first, second) if date_style == "dmy" else (second, first)
-    elif match := re.match(r"(\d{1,2})\.?\s+([a-zä]+)\.?,?\s+(\d{4})" + _TIME, text):
-        d, m, y = int(match[1]), MONTHS.get(simplified(match[2])), int(match[3])
-    elif match := re.match(r"([a-zä]+)\.?\s+(\d{1,2}),?\s+(\d{4})" + _TIME, text):
-        m, d, y = MONTHS.get(simplified(match[1])), int(match[2]), int(match[3])
-    else:
-        raise ValueError(value)
-    if m is None:
-        raise ValueError(value)
-    return date(y, m, d), _clock(match[4], match[5], match[6])
 
 
 def _url_valid(value):

@@ -8,13 +8,12 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
+from reminders.portability.dates import date_style_guess, moment_parse
 from reminders.portability.spreadsheets import (
     FIELDS,
     MAX_BYTES,
     TableError,
-    date_style_guess,
     mapping_guess,
-    moment_parse,
     rows_read,
     table_read,
     template_csv,
