@@ -37,7 +37,9 @@ def stacked_bars(*, chart_id, title, labels, series, table_id):
     """Bars per period, each stacked from its series; a bar links to its follow-ups."""
     totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
     top, step = _scale_top(max(totals, default=0))
-    width = LEFT + len(labels) * (BAR + GAP) + RIGHT
+    # Half a year of weeks still fits a column at full size: narrower bars, not smaller text.
+    bar, gap = (BAR, GAP) if len(labels) <= 12 else (BAR * 2 // 3, GAP * 2 // 3)
+    width = LEFT + len(labels) * (bar + gap) + RIGHT
     height = TOP + PLOT_HEIGHT + BOTTOM
 
     def y(value):
@@ -59,9 +61,9 @@ def stacked_bars(*, chart_id, title, labels, series, table_id):
             )
         )
     # Label every bar when they fit, else every few, so the names never overlap.
-    every = max(1, ceil(len(labels) / 14))
+    every = max(1, ceil(len(labels) / 9))
     for index, label in enumerate(labels):
-        x = LEFT + index * (BAR + GAP) + GAP / 2
+        x = LEFT + index * (bar + gap) + gap / 2
         base = 0
         for s in series:
             value = s.values[index]
@@ -73,7 +75,7 @@ def stacked_bars(*, chart_id, title, labels, series, table_id):
                 s.css,
                 f"{x:.1f}",
                 f"{y(base + value):.1f}",
-                BAR,
+                bar,
                 f"{y(base) - y(base + value):.1f}",
                 label,
                 value,
@@ -86,7 +88,7 @@ def stacked_bars(*, chart_id, title, labels, series, table_id):
             parts.append(
                 format_html(
                     '<text class="chart-label" x="{}" y="{}" text-anchor="middle">{}</text>',
-                    f"{x + BAR / 2:.1f}",
+                    f"{x + bar / 2:.1f}",
                     TOP + PLOT_HEIGHT + 16,
                     label,
                 )
@@ -94,12 +96,12 @@ def stacked_bars(*, chart_id, title, labels, series, table_id):
     return _svg(chart_id, title, table_id, width, height, parts, empty=not any(totals))
 
 
-ROW, LABEL_WIDTH, TRACK = 26, 128, 200
+ROW, LABEL_WIDTH, TRACK = 26, 116, 150
 
 
 def percent_bars(*, chart_id, title, rows, table_id):
     """One bar per row on a 0–100 % track; `rows` are (label, percent or None, note, link)."""
-    width = LABEL_WIDTH + TRACK + 110
+    width = LABEL_WIDTH + TRACK + 96
     height = TOP + ROW * max(len(rows), 1) + 6
     parts = []
     for index, (label, value, note, link) in enumerate(rows):
@@ -189,7 +191,8 @@ THANK_YOU_SERIES = [
 
 
 def _period_label(period, scale):
-    return f"{period.first:%-d %b}" if scale == "week" else f"{period.first:%b %y}"
+    # Months by name only: the table beside the chart gives the year.
+    return f"{period.first:%-d %b}" if scale == "week" else f"{period.first:%b}"
 
 
 def thank_you_chart(*, periods, scale, drill_url):

@@ -142,6 +142,18 @@ class Period:
         return not (self.thank_yous or self.linkedin_sent or self.messages_done)
 
     @property
+    def thank_you_cells(self):
+        """(count, drill-down query) for the table's thank-you columns, in order."""
+        return self._cells("thank_yous_on_time", "thank_yous_late", "thank_yous_skipped")
+
+    @property
+    def other_cells(self):
+        return self._cells("linkedin_sent", "check_ins_on_time", "check_ins_late")
+
+    def _cells(self, *names):
+        return [(getattr(self, name), self.span.query(figure=name)) for name in names]
+
+    @property
     def links(self):
         """The drill-down query of each figure in this period, for the page's links."""
         return {name: self.span.query(figure=name) for name in COUNTED}
@@ -295,7 +307,7 @@ class HabitReport:
 
 
 def habit_report(*, candidate, span, now):
-    """Every figure of the habit page: a fixed eight queries."""
+    """Every figure of the habit page: a fixed nine queries."""
     by_kind, by_channel = reply_rates(candidate=candidate, span=span, now=now)
     return HabitReport(
         span=span,

@@ -23,6 +23,9 @@ class SpanForm(PlainHelperMixin, forms.Form):
         super().__init__(data)
         self.default = default_span(tz=candidate.tz, now=now)
         self.today = now.astimezone(candidate.tz).date()
+        # An unfiltered page shows the days it covers, ready to change.
+        self.fields["first"].initial = self.default.first
+        self.fields["last"].initial = self.default.last
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control"
             if self.is_bound and self.errors.get(name):
