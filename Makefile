@@ -39,6 +39,7 @@ test: setup system-packages
 
 bench: setup
 	DEBUG=on $(PY) bench/run.py
+	DEBUG=on $(PY) bench/habits.py
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -55,18 +56,15 @@ def went_quiet(*, candidate, now):
     the candidate skipped the next one. The wait is the candidate's own gap
     between check-ins, the time they would have waited before the next one.
     """
-    check_ins = FollowUp.objects.filter(candidate=candidate, kind__in=CHECK_INS)
+    check_ins = FollowUp.objects.filter(application=OuterRef("pk"), kind__in=CHECK_INS)
     done = check_ins.filter(status=Status.DONE)
     quiet_since = now - timedelta(days=candidate.further_check_in_gap_days)
-
-    def having(rows):
-        return Q(pk__in=rows.values("application_id"))
-
+    # Correlated EXISTS, not NOT IN: PostgreSQL turns these into (anti-)joins.
     return (
         Q(status=Application.Status.ACTIVE, employer_replied_at__isnull=True)
-        & having(done)
-        & ~having(check_ins.filter(status__in=FollowUp.PENDING))
-        & ~having(done.filter(done_at__gt=quiet_since))
+        & Exists(done)
+        & ~Exists(check_ins.filter(status__in=FollowUp.PENDING))
+        & ~Exists(done.filter(done_at__gt=quiet_since))
     )
 
 
@@ -94,21 +92,25 @@ def outcomes(*, candidate, span, now):
     wait = ExpressionWrapper(
         F("response_at") - F("answered_interview"), output_field=DurationField()
     )
-    figures = (
-        _applications(candidate, span)
-        .annotate(response_at=response_at)
+    applications = _applications(candidate, span)
+    counts = applications.aggregate(
+        offers=Count("pk", filter=Q(status=Status_.OFFER)),
+        rejections=Count("pk", filter=Q(status=Status_.REJECTED)),
+        withdrawn=Count("pk", filter=Q(status=Status_.WITHDRAWN)),
+        active=Count("pk", filter=Q(status=Status_.ACTIVE)),
+        went_quiet=Count("pk", filter=went_quiet(candidate=candidate, now=now)),
+    )
+    # A query of its own: an aggregate over the subquery annotation is wrapped
+    # in an outer query, where the EXISTS above would lose its outer row.
+    waits = (
+        applications.annotate(response_at=response_at)
         .annotate(answered_interview=Subquery(interview_before))
         .aggregate(
-            offers=Count("pk", filter=Q(status=Status_.OFFER)),
-            rejections=Count("pk", filter=Q(status=Status_.REJECTED)),
-            withdrawn=Count("pk", filter=Q(status=Status_.WITHDRAWN)),
-            active=Count("pk", filter=Q(status=Status_.ACTIVE)),
-            went_quiet=Count("pk", filter=went_quiet(candidate=candidate, now=now)),
             responded=Count("pk", filter=Q(answered_interview__isnull=False)),
             response_time=Avg(wait, filter=Q(answered_interview__isnull=False)),
         )
     )
-    return Outcomes(**figures)
+    return Outcomes(**counts, **waits)
 
 
 def quiet_applications(*, candidate, span, now):
