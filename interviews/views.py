@@ -87,7 +87,7 @@ def application_create(request):
 
 
 def application_detail(request, pk):
-    application = get_owned_or_404(Application, request.user, pk=pk)
+    application = get_owned_or_404(Application, request.user, pk=pk, related=("candidate",))
     interviews = application.interviews.prefetch_related("participants__contact")
     return render(
         request,

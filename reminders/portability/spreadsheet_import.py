@@ -276,10 +276,9 @@ def spreadsheet_import_steps(*, upload, already_followed_up=False, skip_problems
         applications = builder.applications_create()
         interviews = builder.interviews_create()
 
+        # Only interviews bring follow-ups. A rejection in the file without an
+        # interview behind it is history: nobody to thank, nobody to reply to.
         to_plan = {interview.application_id: interview.application for interview in interviews}
-        to_plan.update(
-            (app.pk, app) for app in applications if app.status == Application.Status.REJECTED
-        )
         for done, application in enumerate(to_plan.values(), start=1):
             followups_plan(application=application, now=now)
             if done % PROGRESS_EVERY == 0:

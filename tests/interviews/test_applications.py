@@ -1,9 +1,10 @@
 """Applications and interviews: create, edit, delete with confirmation, filters."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from interviews.models import Application, Contact, Interview
 from reminders.followups.planning import followups_plan
@@ -222,3 +223,51 @@ def test_deleting_a_person_says_which_follow_ups_go_with_them(owner_client, owne
     total = FollowUp.objects.filter(contact=dana).count()
     expected = f"{total} follow-ups with Dana Whitfield will be deleted, 1 of them already done"
     assert expected in page
+
+
+def test_the_date_and_way_of_applying_are_kept_and_shown(owner_client, owner):
+    owner_client.post(
+        "/applications/new/",
+        {
+            "company": "Contoso",
+            "role": "Analyst",
+            "applied_on": "2026-02-20",
+            "applied_via": "Referral from Lee",
+            "notes": "Sent the portfolio too.",
+        },
+    )
+    application = Application.objects.get(candidate=owner)
+    assert (application.applied_on, application.applied_via) == (
+        date(2026, 2, 20),
+        "Referral from Lee",
+    )
+    page = owner_client.get(application.get_absolute_url()).content.decode()
+    assert "Applied 20 February 2026 · Referral from Lee" in page
+    assert "Sent the portfolio too." in page
+
+
+@pytest.mark.parametrize(
+    ("applied_on", "message"),
+    [
+        ("2099-01-01", "Check the year: the date you applied between 2000 and"),
+        ("1999-12-31", "Check the year: the date you applied between 2000 and"),
+    ],
+)
+def test_an_implausible_applied_date_is_refused_and_kept(owner_client, applied_on, message):
+    data = {"company": "Contoso", "role": "Analyst", "applied_on": applied_on}
+    response = owner_client.post("/applications/new/", data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["applied_on"][0].startswith(message)
+    assert f'value="{applied_on}"' in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_an_applied_date_after_today_is_refused(owner_client):
+    tomorrow_but_one = timezone.localdate() + timedelta(days=2)
+    data = {"company": "Contoso", "role": "Analyst", "applied_on": tomorrow_but_one.isoformat()}
+    response = owner_client.post("/applications/new/", data)
+
+    assert response.context["form"].errors["applied_on"] == [
+        "The date you applied can't be in the future."
+    ]
