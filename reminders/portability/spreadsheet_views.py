@@ -103,6 +103,8 @@ def spreadsheet_columns(request, pk):
 def _preview_page(request, upload, form, status=200):
     candidate = upload.candidate
     preview = preview_build(candidate=candidate, rows=upload_rows(upload, candidate=candidate))
+    if not preview.problems:
+        del form.fields["skip_problems"]  # nothing to leave out
     return render(
         request,
         "reminders/portability/spreadsheet_preview.html",
@@ -120,19 +122,24 @@ def _preview_page(request, upload, form, status=200):
     )
 
 
+def _count(number, one, many):
+    return f"{number:,} {one if number == 1 else many}"
+
+
 def _done_message(summary):
-    parts = [
-        f"{summary['applications']} application(s)",
-        f"{summary['interviews']} interview(s)",
-        f"{summary['people']} person/people",
-    ]
-    text = "Imported " + ", ".join(parts) + "."
+    text = "Imported {}, {} and {}.".format(
+        _count(summary["applications"], "application", "applications"),
+        _count(summary["interviews"], "interview", "interviews"),
+        _count(summary["people"], "person", "people"),
+    )
     if summary["already_here"]:
-        text += f" {summary['already_here']} row(s) were already here and were left as they are."
+        text += f" {_count(summary['already_here'], 'row was', 'rows were')} already here and "
+        text += "left as they are."
     if summary["left_out"]:
-        text += f" {summary['left_out']} row(s) with problems were left out."
+        text += f" {_count(summary['left_out'], 'row', 'rows')} with problems left out."
     if summary["marked_done"]:
-        text += f" {summary['marked_done']} past follow-up(s) marked done."
+        text += f" {_count(summary['marked_done'], 'past follow-up', 'past follow-ups')} "
+        text += "marked done."
     return text
 
 

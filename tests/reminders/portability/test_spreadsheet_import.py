@@ -101,7 +101,7 @@ def test_an_own_spreadsheet_goes_upload_columns_preview_import(owner, owner_clie
     assert interview.starts_at == datetime(2026, 10, 20, 14, 0, tzinfo=BERLIN)
     assert list(interview.people.values_list("email", flat=True)) == ["dana@northwind.example"]
     done = owner_client.get(response["Location"]).content.decode()
-    assert "Imported 3 application(s), 1 interview(s), 2 person/people." in done
+    assert "Imported 3 applications, 1 interview and 2 people." in done
 
 
 def test_statuses_are_kept_as_history(owner, owner_client):
