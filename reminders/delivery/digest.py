@@ -36,10 +36,11 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import dateformat, timezone
 
 from interviews.models import Candidate
-from reminders.models import Digest, FollowUp, SendFailure
+from reminders.models import Digest, FollowUp
 
 from . import emails
 from .backoff import backoff
+from .records import candidate_data_broken, failure_record
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ class DigestResult:
     empty: int = 0
     failures: int = 0
     held: int = 0
+    skipped: int = 0
     # What went out, or with dry_run what would go.
     plans: list[Plan] = field(default_factory=list)
 
@@ -287,16 +289,32 @@ def _fail(plan, digest_pk, exc):
         attempts=digest.attempts + 1,
         retry_at=digest.as_of + backoff(digest.attempts),
     )
-    failure = SendFailure.objects.create(
-        candidate=plan.candidate,
-        occurred_at=timezone.now(),
-        error=f"{type(exc).__name__}: {exc}"[:2000],
+    failure_record(
+        plan.candidate, [entry.followup for entry in plan.entries], f"{type(exc).__name__}: {exc}"
     )
-    failure.followups.set([entry.followup for entry in plan.entries])
+
+
+def _owed_or_skipped(candidate, now, result):
+    try:
+        return _owed(candidate, now, result)
+    except Exception as exc:  # an unknown time zone stored for this candidate
+        candidate_data_broken(candidate, exc)
+        result.skipped += 1
+        return None
+
+
+def _give_up(plan, digest_pk, exc):
+    logger.exception("Digest for candidate %s could not be rendered", plan.candidate.pk)
+    Digest.objects.filter(pk=digest_pk).update(state=Digest.State.FAILED, retry_at=None)
+    failure_record(
+        plan.candidate,
+        [entry.followup for entry in plan.entries],
+        f"Digest could not be rendered: {type(exc).__name__}: {exc}",
+    )
 
 
 def _batch(candidates, *, now, claim, result, dry_run):
-    plans = [plan for candidate in candidates if (plan := _owed(candidate, now, result))]
+    plans = [plan for c in candidates if (plan := _owed_or_skipped(c, now, result))]
     _with_entries(plans, now)
     if dry_run:
         result.plans += [plan for plan in plans if plan.entries]
@@ -309,7 +327,14 @@ def _batch(candidates, *, now, claim, result, dry_run):
         # No transaction is open: a send inside one would be repeated if it
         # rolled back after the mail server had the message.
         try:
-            emails.digest(to=plan.address, candidate=plan.candidate, plan=plan)
+            message = emails.digest(to=plan.address, candidate=plan.candidate, plan=plan)
+        except Exception as exc:
+            # It would fail the same way at every retry: given up for the day.
+            _give_up(plan, digest_pk, exc)
+            result.failures += 1
+            continue
+        try:
+            message.send()
         except Exception as exc:
             _fail(plan, digest_pk, exc)
             result.failures += 1

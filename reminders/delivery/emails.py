@@ -1,7 +1,8 @@
 """Emails to the candidate, each rendered from a template trio.
 
 templates/emails/<name>-subject.txt, <name>-body-text.txt and
-<name>-body-html.html. Every email is a one-line function over `_send`.
+<name>-body-html.html. Each email is built here and sent by the caller, so
+a message that cannot be rendered is told apart from one the server refused.
 """
 
 from django.core.mail import EmailMultiAlternatives
@@ -23,11 +24,11 @@ def _render(name, context):
     return subject, text, html
 
 
-def _send(name, to, context, headers=None):
+def _message(name, to, context, headers=None):
     subject, text, html = _render(name, context)
     message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
 
 
 def _for_whom(followup):
@@ -119,12 +120,14 @@ def digest_context(*, candidate, plan):
 
 
 def digest(*, to, candidate, plan):
-    """The morning digest: everything that needs the candidate today, in one email."""
+    """The morning digest, rendered and ready to send: everything that needs the
+    candidate today, in one email."""
     context = digest_context(candidate=candidate, plan=plan)
-    _send("digest", to, context, _unsubscribe_headers(context["unsubscribe_url"]))
+    return _message("digest", to, context, _unsubscribe_headers(context["unsubscribe_url"]))
 
 
 def reminder(*, to, candidate, followups):
-    """One email for every follow-up of this candidate that needs attention now."""
+    """One email, rendered and ready to send, for every follow-up of this candidate
+    that needs attention now."""
     context = reminder_context(candidate=candidate, followups=followups)
-    _send("reminder", to, context, _unsubscribe_headers(context["unsubscribe_url"]))
+    return _message("reminder", to, context, _unsubscribe_headers(context["unsubscribe_url"]))

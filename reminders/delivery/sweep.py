@@ -23,11 +23,12 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from interviews.models import Candidate
-from reminders.models import FollowUp, SendFailure, Sweep
+from reminders.models import FollowUp, Sweep
 
 from . import emails
 from .backoff import backoff
 from .digest import DigestResult, digests_send
+from .records import candidate_data_broken, failure_record
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,11 @@ class SweepResult:
     failures: int = 0
     # Owed, but the candidate is inside their quiet hours: a later sweep sends.
     held: int = 0
+    # Follow-ups whose stored data cannot be rendered: recorded, not reminded.
+    set_aside: int = 0
+    # Candidates whose stored settings cannot be used (an unknown time zone):
+    # skipped and recorded, while everyone else's reminders go.
+    skipped: int = 0
     # What went out, or with dry_run what would go.
     batches: list[Batch] = field(default_factory=list)
     digests: DigestResult = field(default_factory=DigestResult)
@@ -111,7 +117,13 @@ def _batches(*, now, result):
         # Quiet hours are checked in the candidate's own zone at `now`; a held
         # reminder keeps its remind_at and the first sweep after the quiet
         # hours end (08:00 local by default) sends it.
-        if candidate.in_quiet_hours(now):
+        try:
+            quiet = candidate.in_quiet_hours(now)
+        except Exception as exc:
+            candidate_data_broken(candidate, exc)
+            result.skipped += 1
+            continue
+        if quiet:
             result.held += len(followups)
             continue
         if candidate_id in addresses:  # else the address was unverified a moment ago
@@ -167,20 +179,62 @@ def _release(followups, *, now):
             mine.update(claimed_at=None)
 
 
+def _set_aside(followups):
+    """Follow-ups whose stored data cannot be rendered: no reminder, kept on the dashboard.
+
+    Retrying would fail the same way every sweep, so their reminder is dropped
+    (remind_at cleared) and the reason recorded for the operator.
+    """
+    for followup in followups:
+        FollowUp.objects.filter(pk=followup.pk, claimed_at=followup.claimed_at).update(
+            remind_at=None, claimed_at=None
+        )
+
+
+def _rendered(batch, *, result):
+    """The batch's email, leaving out any follow-up that cannot be rendered; None if none can.
+
+    Rendering comes before sending and apart from it, so a broken row is not
+    mistaken for a mail server that is down, and never holds back the
+    candidate's other reminders.
+    """
+
+    def message(followups):
+        return emails.reminder(to=batch.address, candidate=batch.candidate, followups=followups)
+
+    try:
+        return message(batch.followups)
+    except Exception:
+        logger.exception("Reminder to candidate %s could not be rendered", batch.candidate.pk)
+    good, broken = [], []
+    for followup in batch.followups:
+        try:
+            message([followup])
+        except Exception as exc:
+            broken.append((followup, exc))
+        else:
+            good.append(followup)
+    bad = [followup for followup, _ in broken]
+    _set_aside(bad)
+    exc = broken[0][1]
+    failure_record(batch.candidate, bad, f"Could not be rendered: {type(exc).__name__}: {exc}")
+    result.set_aside += len(bad)
+    batch.followups = good
+    return message(good) if good else None
+
+
 def _deliver(batch, *, now, result):
+    message = _rendered(batch, result=result)
+    if message is None:
+        return
     # No transaction is open here: a send inside one would be repeated if the
     # transaction rolled back after the mail server had accepted it.
     try:
-        emails.reminder(to=batch.address, candidate=batch.candidate, followups=batch.followups)
+        message.send()
     except Exception as exc:
         logger.exception("Reminder email to candidate %s failed", batch.candidate.pk)
         _release(batch.followups, now=now)
-        failure = SendFailure.objects.create(
-            candidate=batch.candidate,
-            occurred_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
-        failure.followups.set(batch.followups)
+        failure_record(batch.candidate, batch.followups, f"{type(exc).__name__}: {exc}")
         result.failures += 1
         return
     _complete(batch.followups, now=now)

@@ -24,7 +24,7 @@ def _site_url(settings):
 
 
 def send(candidate, *followups):
-    emails.reminder(to=candidate.user.email, candidate=candidate, followups=list(followups))
+    emails.reminder(to=candidate.user.email, candidate=candidate, followups=list(followups)).send()
     (message,) = mail.outbox
     return message
 
