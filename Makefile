@@ -37,9 +37,10 @@ test: setup system-packages
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) -m pytest
 
+# Every benchmark, the habit page's included, with bench/results.json written
+# at the end (docs/performance.md); `make bench QUICK=1` is a smoke run of minutes.
 bench: setup
-	DEBUG=on $(PY) bench/run.py
-	DEBUG=on $(PY) bench/habits.py
+	DEBUG=on $(PY) bench/run.py $(if $(QUICK),--quick)
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
