@@ -5,15 +5,10 @@ wording adapts to what the notes hold: a missing qualification list, fit
 phrase, name or common ground drops the sentence that needed it, so a draft
 never shows an empty placeholder, a dangling "and" or "Dear ,".
 
-A thank-you body has a fixed shape that the printed card relies on
-(see letter_parts):
-
-    Dear Dana,
-                                  <- blank line
-    One or more message paragraphs.
-                                  <- blank line
-    Kind regards,
-    Sam
+A suggestion also keeps the rules the page checks it by (guardrails.py): each
+part takes a bounded piece of the notes, and a thank-you gives up its least
+needed parts until it fits, so the product never drafts what it then warns
+about. The shape of a letter is in letters.py.
 """
 
 from __future__ import annotations
@@ -22,6 +17,22 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
+
+from reminders.followups import guardrails
+from reminders.followups.letters import letter
+
+# The card printer and older callers read letters through this module.
+from reminders.followups.letters import letter_parts as letter_parts
+from reminders.followups.wording import (
+    MAX_CORRECTION_SENTENCES,
+    MAX_QUALIFICATIONS,
+    NOTE_WORDS,
+    as_phrase,
+    brief,
+    correction_sentences,
+    name_list,
+)
+from reminders.models import FollowUp
 
 
 @dataclass(frozen=True)
@@ -56,51 +67,7 @@ class DraftContext:
         return bool(self.interview and self.interview.is_later_round)
 
 
-# Small pieces of language --------------------------------------------------------
-
-
-def name_list(items):
-    """'a', 'a and b', 'a, b and c': never a dangling 'and'."""
-    items = [item.strip() for item in items if item and item.strip()]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def as_sentence(text):
-    """The candidate's own words as a sentence: trimmed, with a final full stop."""
-    text = " ".join(text.split())
-    if text and text[-1] not in ".!?":
-        text += "."
-    return text
-
-
-# Words that start a phrase in lower case when it is set inside a sentence.
-_LOWER_STARTS = {"a", "an", "the", "your", "our", "their", "its", "we", "my", "both", "being"}
-
-
-def as_phrase(text):
-    """The candidate's words set inside a sentence: no final stop, a lower-case
-    start when the first word is an ordinary one (proper names keep theirs)."""
-    text = " ".join(text.split()).rstrip(".!?;,: ")
-    first = text.split(" ", 1)[0]
-    if first.lower() in _LOWER_STARTS:
-        text = first.lower() + text[len(first) :]
-    return text
-
-
 _CLAUSE_STARTS = {"we", "i", "you", "they", "it", "both", "there"}
-
-
-def greeting(contact):
-    if contact is not None and contact.name.strip():
-        return f"Dear {contact.first_name},"
-    return "Hello,"
-
-
-def signature_lines(candidate, sign_off):
-    name = (candidate.card_signature or "").strip()
-    return [sign_off, name] if name else [sign_off]
 
 
 def meeting_day(interview, candidate):
@@ -109,58 +76,62 @@ def meeting_day(interview, candidate):
     return f"{local:%A} {local.day} {local:%B}"
 
 
-def letter(*, contact, paragraphs, candidate, sign_off):
-    text = "\n\n".join([greeting(contact), *[p for p in paragraphs if p]])
-    return text + "\n\n" + "\n".join(signature_lines(candidate, sign_off))
-
-
-def qualifications_for(ctx, limit=3):
+def qualifications_for(ctx, limit=MAX_QUALIFICATIONS):
     """Two or three qualifications: what matched in this interview first, else the profile."""
     matched = ctx.interview.qualification_matches() if ctx.interview else []
-    return (matched or ctx.candidate.qualification_list())[:limit], bool(matched)
+    items = matched or ctx.candidate.qualification_list()
+    items = [brief(item, NOTE_WORDS["qualification"]) for item in items]
+    return [item for item in items if item][:limit], bool(matched)
 
 
 def fit_sentence(ctx):
-    if ctx.interview and ctx.interview.fit.strip():
-        fit = as_phrase(ctx.interview.fit)
+    fit = brief(ctx.interview.fit, NOTE_WORDS["fit"]) if ctx.interview else ""
+    if fit:
+        fit = as_phrase(fit)
         # "we share a love of …" is a clause; "your focus on …" a noun phrase.
         joint = "because" if fit.split(" ", 1)[0].lower() in _CLAUSE_STARTS else "because of"
         return f"I am sure I would fit in well at {ctx.company}, not least {joint} {fit}."
-    if ctx.candidate.fit_phrase.strip() and not ctx.later_round:
-        return f"I would love to bring {as_phrase(ctx.candidate.fit_phrase)} to {ctx.company}."
+    phrase = brief(ctx.candidate.fit_phrase, NOTE_WORDS["fit"])
+    if phrase and not ctx.later_round:
+        return f"I would love to bring {as_phrase(phrase)} to {ctx.company}."
     return ""
 
 
 # Thank-you -------------------------------------------------------------------------
 
+# The thanks, and what it was about: the second part is the first dropped when
+# a long role or company name would make the note too long.
+_ABOUT = " about {role} at {company}"
 _THANKS_BY_FORMAT = {
-    "in_person": "Thank you for meeting with me on {day} to talk about {role} at {company}",
-    "video": "Thank you for taking the time to speak with me on {day} about {role} at {company}",
-    "phone": "Thank you for our phone conversation on {day} about {role} at {company}",
+    "in_person": ("Thank you for meeting with me on {day}", " to talk" + _ABOUT),
+    "video": ("Thank you for taking the time to speak with me on {day}", _ABOUT),
+    "phone": ("Thank you for our phone conversation on {day}", _ABOUT),
 }
 
 
-def _thanks_sentence(ctx):
+def _thanks_sentence(ctx, *, discussed=True, about=True):
     day = meeting_day(ctx.interview, ctx.candidate)
     if ctx.later_round:
         stage = ctx.interview.get_round_display().lower()
         sentence = f"Thank you for your time in the {stage} on {day}"
     else:
-        template = _THANKS_BY_FORMAT.get(ctx.interview.format, _THANKS_BY_FORMAT["in_person"])
-        sentence = template.format(day=day, role=ctx.role, company=ctx.company)
-    discussed = ctx.participant.discussed.strip() if ctx.participant else ""
-    if discussed:
-        sentence += f"; I especially enjoyed our talk about {as_phrase(discussed)}"
+        thanks, topic = _THANKS_BY_FORMAT.get(ctx.interview.format, _THANKS_BY_FORMAT["in_person"])
+        sentence = thanks.format(day=day)
+        if about:
+            sentence += topic.format(role=ctx.role, company=ctx.company)
+    talk = brief(ctx.participant.discussed, NOTE_WORDS["discussed"]) if ctx.participant else ""
+    if talk and discussed:
+        sentence += f"; I especially enjoyed our talk about {as_phrase(talk)}"
     return sentence + "."
 
 
-def _qualifications_sentence(ctx):
+def _qualifications_sentence(ctx, limit):
     if ctx.later_round:
-        items, matched = qualifications_for(ctx, limit=2)
-        if not matched:
+        items, matched = qualifications_for(ctx, limit=min(limit, 2))
+        if not matched or not items:
             return ""
         return f"It confirmed for me that my experience with {name_list(items)} fits the role."
-    items, matched = qualifications_for(ctx)
+    items, matched = qualifications_for(ctx, limit=limit)
     if not items:
         return ""
     if matched:
@@ -170,71 +141,96 @@ def _qualifications_sentence(ctx):
     return f"I believe my background in {name_list(items)} would let me contribute from the start."
 
 
-def thank_you_message(ctx):
-    """The message paragraphs of a thank-you, without greeting or sign-off."""
-    opening = [_thanks_sentence(ctx), _qualifications_sentence(ctx), fit_sentence(ctx)]
+# What a thank-you gives up, one step after another, until the page's
+# guardrails have nothing to say: a qualification, the length of the
+# correction, the least personal parts. The last step (a plain thanks, the
+# warm closing and the sign-off) is always short enough.
+_TRIMS = (
+    {},
+    {"qualifications": 2},
+    {"correction": 2},
+    {"discussed": False},
+    {"correction": 1},
+    {"fit": False},
+    {"qualifications": 0},
+    {"about": False},
+    {"correction": 0},
+)
+
+
+def _thank_you_paragraphs(ctx, *, qualifications, correction, discussed, fit, about):
+    opening = [
+        _thanks_sentence(ctx, discussed=discussed, about=about),
+        _qualifications_sentence(ctx, qualifications) if qualifications else "",
+        fit_sentence(ctx) if fit else "",
+    ]
     if not opening[1] and not opening[2]:
         opening.append(
             "I am glad I could meet you."
             if ctx.later_round
             else "I enjoyed learning more about the team, and I remain very interested."
         )
-    correction = ctx.participant.effective_correction if ctx.participant else ""
-    return [" ".join(s for s in opening if s), as_sentence(correction)]
+    said = ctx.participant.effective_correction if ctx.participant else ""
+    return [" ".join(s for s in opening if s), " ".join(correction_sentences(said)[:correction])]
+
+
+def _thank_you_sign_off(ctx):
+    return "Best wishes," if ctx.later_round else "Kind regards,"
+
+
+def _thank_you_body(ctx, paragraphs):
+    return letter(
+        contact=ctx.contact,
+        paragraphs=paragraphs,
+        candidate=ctx.candidate,
+        sign_off=_thank_you_sign_off(ctx),
+    )
+
+
+def thank_you_message(ctx):
+    """The message paragraphs of a thank-you, without greeting or sign-off: the
+    fullest version the guardrails pass without a warning."""
+    options = {
+        "qualifications": MAX_QUALIFICATIONS,
+        "correction": MAX_CORRECTION_SENTENCES,
+        "discussed": True,
+        "fit": True,
+        "about": True,
+    }
+    for trim in _TRIMS:
+        options |= trim
+        paragraphs = _thank_you_paragraphs(ctx, **options)
+        report = guardrails.guardrails_check(
+            kind=FollowUp.Kind.THANK_YOU,
+            text=_thank_you_body(ctx, paragraphs),
+            linkedin_limit=ctx.candidate.linkedin_note_limit,
+        )
+        if not report.warnings and not report.errors:
+            break
+    return paragraphs
 
 
 def thank_you(ctx):
-    sign_off = "Best wishes," if ctx.later_round else "Kind regards,"
-    body = letter(
-        contact=ctx.contact,
-        paragraphs=thank_you_message(ctx),
-        candidate=ctx.candidate,
-        sign_off=sign_off,
-    )
+    body = _thank_you_body(ctx, thank_you_message(ctx))
     return Draft(subject=f"Thank you: {ctx.application.role.strip()} interview", body=body)
-
-
-def letter_parts(text):
-    """Split a thank-you text into (greeting, message, sign_off, signature) for a card.
-
-    Works on a draft the candidate may have edited: the first line is the
-    greeting only when it looks like one ("Dear …," / "Hi …,"); the last
-    non-empty line is the signature only when the line before it looks like a
-    sign-off ("Kind regards,"); a lone sign-off at the end is the sign-off with
-    no signature. Whatever is not recognised stays in the message, so no words
-    are ever lost. Returns empty strings for parts that are absent.
-    """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
-    greeting_line = sign_off = signature = ""
-    if lines and _GREETING.match(lines[0].strip()):
-        greeting_line = lines.pop(0).strip()
-    trailing = [i for i, line in enumerate(lines) if line.strip()]
-    if trailing and _SIGN_OFF.match(lines[trailing[-1]].strip()):
-        sign_off = lines[trailing[-1]].strip()
-        del lines[trailing[-1] :]
-    elif len(trailing) >= 2 and _SIGN_OFF.match(lines[trailing[-2]].strip()):
-        sign_off, signature = lines[trailing[-2]].strip(), lines[trailing[-1]].strip()
-        del lines[trailing[-2] :]
-    message = "\n".join(lines).strip()
-    message = re.sub(r"\n{3,}", "\n\n", message)
-    return greeting_line, message, sign_off, signature
-
-
-_GREETING = re.compile(r"^(dear|hi|hello|good (morning|afternoon|evening))\b.{0,80}[,!]$", re.I)
-# A short line ending in a comma, such as "Kind regards," or "With thanks,".
-_SIGN_OFF = re.compile(r"^[^.!?\n]{2,40},$")
 
 
 # LinkedIn ----------------------------------------------------------------------------
 
 
+def _unflagged(text):
+    """The note without the sentences the guardrails would warn about."""
+    kept = [s for s in guardrails.sentences(text) if not guardrails.flagged(s)]
+    return " ".join(kept)
+
+
 def _common_ground_sentence(participant):
-    ground = as_phrase(participant.common_ground) if participant else ""
+    ground = as_phrase(_unflagged(participant.common_ground)) if participant else ""
     if ground:
         if ground.split(" ", 1)[0].lower() in {"we", "both"}:
             return f"I enjoyed finding out that {ground}."
         return f"I enjoyed our chat about {ground}."
-    discussed = as_phrase(participant.discussed) if participant else ""
+    discussed = as_phrase(_unflagged(participant.discussed)) if participant else ""
     return f"I enjoyed our conversation about {discussed}." if discussed else ""
 
 

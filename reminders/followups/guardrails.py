@@ -11,8 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reminders.followups.drafts import letter_parts
+from reminders.followups.letters import letter_parts
 from reminders.models import FollowUp
+
+# A draft longer than the model allows is refused on save, so nothing past it
+# is ever measured: a pasted page costs what a full draft costs, no more.
+MAX_DRAFT_CHARS = FollowUp._meta.get_field("draft").max_length
 
 # "A couple of well-written sentences, not a page": past about five sentences
 # or ninety words a thank-you starts to read like a cover letter.
@@ -76,10 +80,16 @@ COUNTS_LIMIT = " / {limit}"
 # Singular and plural, so the browser pluralises exactly as the server does.
 UNITS = {"sentence": ("sentence", "sentences"), "word": ("word", "words")}
 
-SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+# Only at the start of a run of marks ("Really?!"), so a long run of marks
+# is read once rather than once from each of its characters.
+SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++(?=\s|$)")
 # A full stop after these (or after a single initial, "J. Ortega") ends no
 # sentence: a thank-you to "Dr. Smith" must not be counted as too long.
 ABBREVIATIONS = ("mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "e.g", "i.e", "approx")
+# How far back from a full stop the word before it is looked for: enough for
+# the longest abbreviation behind an opening bracket or quote. A longer word
+# is no abbreviation, and looking no further keeps the count linear.
+_LOOKBACK = max(map(len, ABBREVIATIONS)) + 4
 
 
 def normalise(text):
@@ -87,20 +97,43 @@ def normalise(text):
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def count_sentences(text):
+def sentence_ends(text):
+    """Where each sentence of `text` ends (the index after its final mark), in one pass."""
+    ends = [m.end() for m in SENTENCE_END.finditer(text) if not _after_abbreviation(text, m)]
+    if text.strip() and text.rstrip()[-1] not in ".!?":
+        ends.append(len(text.rstrip()))
+    return ends
+
+
+def sentences(text):
+    """The sentences of `text`, split where count_sentences counts them."""
     text = text.strip()
-    if not text:
-        return 0
-    ends = sum(1 for match in SENTENCE_END.finditer(text) if not _after_abbreviation(text, match))
-    return ends + (0 if text[-1] in ".!?" else 1)
+    found, start = [], 0
+    for end in sentence_ends(text):
+        found.append(text[start:end].strip())
+        start = end
+    return [sentence for sentence in found if sentence]
+
+
+def count_sentences(text):
+    return len(sentence_ends(text.strip()))
 
 
 def _after_abbreviation(text, match):
     if match.group() != "." or match.end() == len(text):
         return False
-    before = text[: match.start()].split()
-    word = before[-1].lower().lstrip("(\"'“‘") if before else ""
+    word = _word_before(text, match.start()).lower().lstrip("(\"'“‘")
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _word_before(text, end):
+    """The word that ends at `end`, or "" when it is longer than any abbreviation."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        if end - start >= _LOOKBACK:
+            return ""
+        start -= 1
+    return text[start:end]
 
 
 def _plural(count, unit):
@@ -136,18 +169,28 @@ def _contains(text, fragments):
     return any(fragment in lower for fragment in fragments)
 
 
+def flagged(text):
+    """Whether `text` holds anything a hint warns about (an apology, a
+    play-by-play, work history): drafts leave such notes out."""
+    return _contains(text, (*APOLOGY_WORDS, *PLAY_BY_PLAY, *WORK_HISTORY))
+
+
 def guardrails_check(*, kind, text, linkedin_limit):
     """Counts and findings for a draft of `kind`.
 
     A thank-you is measured on its message alone (greeting and sign-off do not
     make it longer to read); a LinkedIn note on every character, as LinkedIn does.
+    Only the first MAX_DRAFT_CHARS characters are read; the count of characters
+    is the whole text's, so the page can say by how much it is over.
     """
     text = normalise(text)
+    characters = len(text)
+    text = text[:MAX_DRAFT_CHARS]
     measured = letter_parts(text)[1] if kind == FollowUp.Kind.THANK_YOU else text
     report = Report(
         sentences=count_sentences(measured),
         words=count_words(measured),
-        characters=len(text),
+        characters=characters,
     )
     if kind == FollowUp.Kind.LINKEDIN:
         report.limit = linkedin_limit

@@ -6,7 +6,7 @@
 (function () {
   "use strict";
 
-  // The same patterns as reminders/drafts.py letter_parts.
+  // The same patterns as letter_parts in reminders/followups/letters.py.
   var GREETING = /^(dear|hi|hello|good (morning|afternoon|evening))\b.{0,80}[,!]$/i;
   var SIGN_OFF = /^[^.!?\n]{2,40},$/;
 
@@ -31,12 +31,19 @@
     text = text.trim();
     if (!text) return 0;
     var skip = (abbreviations || "").split("|");
-    var pattern = /[.!?]+(?=\s|$)/g;
+    // Only from the start of a run of marks, so a long run is read once.
+    var pattern = /(?<![.!?])[.!?]+(?=\s|$)/g;
+    // The word before a mark is looked for this far back only, as on the
+    // server: a longer word is no abbreviation, and the count stays linear.
+    var lookback = Math.max.apply(null, skip.map(function (s) { return s.length; })) + 4;
     var ends = 0;
     var match;
     while ((match = pattern.exec(text)) !== null) {
       var inside = match.index + match[0].length < text.length;
-      var word = text.slice(0, match.index).split(/\s+/).pop().toLowerCase().replace(/^[("'“‘]+/, "");
+      var before = text.slice(Math.max(0, match.index - lookback), match.index);
+      var words = before.split(/\s+/);
+      var word = words.length > 1 || match.index < lookback ? words.pop() : "";
+      word = word.toLowerCase().replace(/^[("'“‘]+/, "");
       if (match[0] === "." && inside && (skip.indexOf(word) !== -1 || /^\p{L}$/u.test(word))) continue;
       ends += 1;
     }
