@@ -191,6 +191,12 @@ class ContactQuerySet(OwnedQuerySet):
     def at_company(self, company):
         return self.filter(company__iexact=company.strip())
 
+    def matching(self, text):
+        """People whose name or company contains `text` (any case); everyone when empty."""
+        if not text:
+            return self
+        return self.filter(models.Q(name__icontains=text) | models.Q(company__icontains=text))
+
 
 class Contact(models.Model):
     """Someone at a company the candidate met or corresponds with."""

@@ -25,6 +25,7 @@ from .forms import (
     people_initial,
 )
 from .models import Application, Contact, Interview
+from .paging import paginate
 
 
 def profile(request):
@@ -66,11 +67,13 @@ def application_list(request):
         applications = applications.filter(status=status)
     else:
         status = ""
+    paging = paginate(request, applications, filters={"status": status})
     return render(
         request,
         "interviews/application_list.html",
         {
-            "applications": applications,
+            "paging": paging,
+            "applications": paging.rows,
             "status": status,
             "statuses": Application.Status.choices,
         },
@@ -268,8 +271,16 @@ def interview_notes(request, pk):
 
 
 def contact_list(request):
-    contacts = Contact.objects.for_user(request.user)
-    return render(request, "interviews/contact_list.html", {"contacts": contacts})
+    # A name or company to look for; kept as typed so the box shows it again.
+    # PostgreSQL refuses a NUL in a query, so one typed or pasted is dropped.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    contacts = Contact.objects.for_user(request.user).matching(search)
+    paging = paginate(request, contacts, filters={"q": search})
+    return render(
+        request,
+        "interviews/contact_list.html",
+        {"paging": paging, "contacts": paging.rows, "search": search},
+    )
 
 
 def contact_create(request):

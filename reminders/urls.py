@@ -20,6 +20,8 @@ urlpatterns = [
         habit_views.habit_followups,
         name="application_habit_followups",
     ),
+    # Every follow-up, a page at a time, filtered by what the URL says.
+    path("followups/", views.followup_list, name="followups"),
     # One follow-up: its draft and the candidate's actions (all POST but the page).
     path("followups/<int:pk>/", views.followup_detail, name="followup_detail"),
     path("followups/<int:pk>/draft/", views.followup_draft, name="followup_draft"),

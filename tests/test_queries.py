@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reminders.models import FollowUp
-from tests import factories
+from tests import bulk, factories
 from tests.reminders.helpers import berlin, plan
 
 NOW = berlin(2026, 3, 3, 9, 0)
@@ -59,6 +59,8 @@ def urls_for(application):
         "person": thank_you.contact.get_absolute_url(),
         "card preview": f"/interviews/{interview.pk}/cards/",
         "dashboard": "/",
+        "follow-up list": "/followups/",
+        "profile": "/profile/",
     }
 
 
@@ -80,6 +82,36 @@ def test_no_page_needs_more_queries_as_the_data_grows(owner, owner_client):
 
     grew = {page: (small[page], big[page]) for page in small if big[page] > small[page]}
     assert grew == {}, f"queries grew with the data (small, big): {grew}"
+
+
+# The long lists, at each size a page at a time: page 1, and the last page
+# when there is more than one (page 99 answers with the last).
+LIST_PAGES = {
+    "dashboard": "/",
+    "follow-up list": "/followups/",
+    "follow-up list, overdue": "/followups/?show=overdue&kind=thank_you",
+    "follow-up list, done": "/followups/?show=done&page=99",
+    "application list": "/applications/",
+    "application list, last page": "/applications/?status=active&page=99",
+    "people": "/people/",
+    "people, searched, last page": "/people/?q=person&page=99",
+    "profile": "/profile/",
+}
+
+
+def grow_to(candidate, rows):
+    """`rows` applications, people and follow-ups in each of the dashboard's buckets."""
+    bulk.applications(candidate=candidate, count=rows)
+    bulk.people(candidate=candidate, count=rows)
+    bulk.followups(candidate=candidate, now=NOW, overdue=rows, today=rows, coming=rows, done=rows)
+
+
+def test_the_lists_need_the_same_queries_at_3_rows_and_at_60(owner, owner_client):
+    grow_to(owner, 3)
+    small = {page: queries(owner_client, url) for page, url in LIST_PAGES.items()}
+    grow_to(owner, 57)
+    big = {page: queries(owner_client, url) for page, url in LIST_PAGES.items()}
+    assert big == small
 
 
 def test_the_follow_up_page_stays_within_a_fixed_budget(

@@ -1,9 +1,10 @@
 """The dashboard's figures: what is due, overdue and coming, and how the habit holds.
 
-A fixed number of queries whatever the number of follow-ups: one for the
-pending follow-ups (bucketed here, in the candidate's own day), and one
-aggregate each for the habit figures (the streak and the weekly goal are the
-habit page's, from reminders/habits).
+A fixed number of queries whatever the number of follow-ups: one aggregate
+counts every bucket, one short query per bucket fetches the few it lists (the
+full lists are the follow-up list's, paginated), and one aggregate each for
+the habit figures (the streak and the weekly goal are the habit page's, from
+reminders/habits).
 """
 
 from __future__ import annotations
@@ -20,7 +21,33 @@ from reminders.models import FollowUp
 
 Kind, Status = FollowUp.Kind, FollowUp.Status
 
-COMING_UP_SHOWN = 12
+# How many of each bucket the dashboard lists; the counts cover them all, and
+# "See all" opens the rest in the follow-up list. Bounded so the page stays
+# small however long a job search grows.
+SHOWN = {"overdue": 8, "due_today": 10, "coming_up": 12, "awaiting_notes": 8}
+COMING_UP_SHOWN = SHOWN["coming_up"]
+
+
+def end_of_today(*, candidate, now):
+    """Midnight ending the candidate's own calendar day, in their zone."""
+    tz = candidate.tz
+    local_today = now.astimezone(tz).date()
+    return datetime.combine(local_today + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def bucket_filters(*, candidate, now):
+    """Each bucket as a filter over pending follow-ups, keyed as in SHOWN.
+
+    Overdue is past its due time, due today is before the end of the
+    candidate's own day, coming up is later. The dashboard and the follow-up
+    list both read these, so their counts always agree.
+    """
+    midnight = end_of_today(candidate=candidate, now=now)
+    return {
+        "overdue": Q(due_at__lt=now),
+        "due_today": Q(due_at__gte=now, due_at__lt=midnight),
+        "coming_up": Q(due_at__gte=midnight),
+    }
 
 
 @dataclass
@@ -28,7 +55,25 @@ class Board:
     overdue: list = field(default_factory=list)
     due_today: list = field(default_factory=list)
     coming_up: list = field(default_factory=list)
+    overdue_count: int = 0
+    due_today_count: int = 0
     coming_up_count: int = 0
+
+
+def board_for(*, candidate, now):
+    """The candidate's pending follow-ups, bucketed by their own calendar day.
+
+    The counts are over the whole set; each list holds the most urgent few
+    (earliest due first), at most SHOWN of them.
+    """
+    pending = FollowUp.objects.filter(candidate=candidate).pending()
+    buckets = bucket_filters(candidate=candidate, now=now)
+    counts = pending.aggregate(**{name: Count("pk", filter=q) for name, q in buckets.items()})
+    board = Board(**{f"{name}_count": counts[name] for name in buckets})
+    rows = pending.select_related("application", "interview", "contact").order_by("due_at", "id")
+    for name, q in buckets.items():
+        setattr(board, name, list(rows.filter(q)[: SHOWN[name]]))
+    return board
 
 
 @dataclass
@@ -54,30 +99,6 @@ class Habit:
         if not self.applications:
             return None
         return round(self.followups_done / self.applications, 1)
-
-
-def board_for(*, candidate, now):
-    """The candidate's pending follow-ups, bucketed by their own calendar day."""
-    tz = candidate.tz
-    local_today = now.astimezone(tz).date()
-    end_of_today = datetime.combine(local_today + timedelta(days=1), time(0), tzinfo=tz)
-    pending = (
-        FollowUp.objects.filter(candidate=candidate)
-        .pending()
-        .select_related("application", "interview", "contact")
-        .order_by("due_at", "id")
-    )
-    board = Board()
-    for followup in pending:
-        if followup.due_at < now:
-            board.overdue.append(followup)
-        elif followup.due_at < end_of_today:
-            board.due_today.append(followup)
-        else:
-            board.coming_up_count += 1
-            if len(board.coming_up) < COMING_UP_SHOWN:
-                board.coming_up.append(followup)
-    return board
 
 
 def habit_for(*, candidate, now):

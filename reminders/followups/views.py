@@ -5,16 +5,19 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from interviews.access import get_owned_or_404
-from interviews.models import Interview
+from interviews.models import Application, Interview
+from interviews.paging import paginate
 from interviews.services import candidate_profile_save
-from reminders.followups.board import board_for, habit_for
+from reminders.followups.board import SHOWN, board_for, habit_for
 from reminders.followups.forms import DoneForm, DraftForm, FollowUpSettingsForm, SnoozeForm
 from reminders.followups.guardrails import browser_texts, data_attributes, guardrails_check
+from reminders.followups.listing import SHOWS, FollowUpFilterForm, followups_listed
 from reminders.followups.rules import RULES, prompts_for
 from reminders.models import FollowUp
 
@@ -24,6 +27,7 @@ from . import services
 def dashboard(request):
     now = timezone.now()
     interviews = Interview.objects.for_user(request.user).select_related("application")
+    awaiting_notes = interviews.awaiting_notes(now)
     return render(
         request,
         "reminders/dashboard.html",
@@ -31,10 +35,48 @@ def dashboard(request):
             "board": board_for(candidate=request.candidate, now=now),
             "habit": habit_for(candidate=request.candidate, now=now),
             "upcoming": interviews.upcoming(now)[:10],
-            "awaiting_notes": list(interviews.awaiting_notes(now)),
+            # The latest few; the count is over them all.
+            "awaiting_notes": list(awaiting_notes[: SHOWN["awaiting_notes"]]),
+            "awaiting_notes_count": awaiting_notes.count(),
             "now": now,
         },
     )
+
+
+def followup_list(request):
+    """Every follow-up of the candidate, a page at a time, filtered through the URL."""
+    now = timezone.now()
+    application = _application_filter(request)
+    form = FollowUpFilterForm(request.GET)
+    show, kind = form.chosen()
+    rows = followups_listed(
+        candidate=request.candidate, now=now, show=show, kind=kind, application=application
+    )
+    filters = {"show": show if show != "pending" else "", "kind": kind}
+    in_application = {"application": application.pk if application else ""}
+    paging = paginate(request, rows, filters={**filters, **in_application})
+    return render(
+        request,
+        "reminders/followup_list.html",
+        {
+            "form": form,
+            "paging": paging,
+            "show": SHOWS[show],
+            "application": application,
+            "every_application_query": urlencode({k: v for k, v in filters.items() if v}),
+            "now": now,
+        },
+    )
+
+
+def _application_filter(request):
+    """The application named in ?application=, the candidate's own or a 404."""
+    value = request.GET.get("application", "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise Http404("No such application.")
+    return get_owned_or_404(Application, request.user, pk=int(value))
 
 
 def settings_view(request):
