@@ -219,3 +219,34 @@ def test_a_draft_typed_before_the_session_expired_comes_back_on_its_page(page, l
     assert page.locator(NOTICE).count() == 0
     assert kept_copies(page) == []
     assert not page.csp_violations, page.csp_violations
+
+
+def test_a_person_added_to_a_new_interview_comes_back_with_their_row(page, live_server):
+    base = live_server.url
+    owner = factories.candidate(email="owner@example.com")
+    application = factories.application(candidate=owner)
+    new_interview = f"{base}/applications/{application.pk}/interviews/new/"
+
+    sign_in(page, base, owner)
+    page.goto(new_interview)
+    page.locator("#id_starts_at").fill("2026-03-02T10:00")
+    page.locator("#id_people-0-name").fill("Dana Whitfield")
+    page.get_by_role("button", name="Add another person").click()
+    page.locator("#id_people-1-name").fill("Łukasz Nowak")
+    wait_for_copy(page, "ukasz Nowak")
+    expire_sessions()
+    page.get_by_role("button", name="Save interview").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+    # The server's page has one person's row; the second is added back for the text.
+    sign_in(page, base, owner)
+    assert page.url == new_interview
+    page.locator(NOTICE).wait_for()
+    assert page.locator("#id_people-1-name").input_value() == "Łukasz Nowak"
+    assert page.locator("#id_starts_at").input_value() == "2026-03-02T10:00"
+    page.get_by_role("button", name="Save interview").click()
+    page.get_by_text("Interview added.").wait_for()
+    (interview,) = Interview.objects.filter(application=application)
+    names = set(interview.participants.values_list("contact__name", flat=True))
+    assert names == {"Dana Whitfield", "Łukasz Nowak"}
+    assert kept_copies(page) == []
