@@ -17,6 +17,7 @@ PAGES = {
     "dashboard": "/",
     "followups": "/followups/?show=overdue&page=2",
     "applications": "/applications/?page=3",
+    "applications, first page": "/applications/",
     "people": "/people/?q=person&page=2",
     "profile": "/profile/",
 }
@@ -48,6 +49,10 @@ def test_the_long_lists_fit_the_screen_and_pass_axe(page, live_server, width):
     candidate = quick_candidate(email="long@example.com")
     now = datetime.now(UTC)
     bulk.applications(candidate=candidate, count=80)
+    # A long word with no place to break must wrap, not widen the page.
+    bulk.applications(
+        candidate=candidate, count=1, prefix="Kommunikationsdienstleistungsgesellschaft" * 2
+    )
     bulk.people(candidate=candidate, count=60)
     bulk.followups(
         candidate=candidate,
