@@ -47,7 +47,8 @@ BENCHMARKS = (
 )
 # A whole run stays bounded: a script past its share is stopped and reported.
 MINUTES, QUICK_MINUTES = 25, 8
-VERDICT = re.compile(r"^\s*(PASS|FAIL)\b:?\s*(.*)$")
+# The older scripts print verdicts as text, PASS or FAIL anywhere on the line.
+VERDICT = re.compile(r"\b(PASS|FAIL)\b:?")
 
 
 def machine():
@@ -163,13 +164,9 @@ def run_one(name, script, takes_flags, *, quick, minutes):
     else:
         # The script reports in text only: its verdict lines are its figures.
         result["checks"] = [
-            {
-                "name": m.group(2).split(":")[0].strip(),
-                "text": m.group(2).strip(),
-                "holds": m.group(1) == "PASS",
-            }
-            for m in map(VERDICT.match, lines)
-            if m
+            {"name": " ".join(VERDICT.sub("", line).split()), "holds": m.group(1) == "PASS"}
+            for line in lines
+            if (m := VERDICT.search(line))
         ]
     return result
 
@@ -180,17 +177,15 @@ def table(results):
         if result["exit"] != 0:
             print(f"{result['name']:<13}{'did not finish: exit ' + str(result['exit']):<44}")
         for item in result.get("checks", []):
-            if "ratio" in item:
-                value = item["ratio"] if item["ratio"] is not None else item["value"]
-                unit = item.get("unit", "")
-                shown = f"{value:.2f}{unit}" if unit == "×" else f"{value:.1f} {unit}"
-                target = f"{item['target']}{unit}" if unit == "×" else f"{item['target']} {unit}"
-            else:
-                shown, target = item["text"][:16], ""
-            print(
-                f"{result['name']:<13}{item['name'][:43]:<44}{shown:>16}{target:>10}"
-                f"  {'yes' if item['holds'] else 'NO'}"
-            )
+            holds = "yes" if item["holds"] else "NO"
+            if "ratio" not in item:  # a verdict line of an older script, figures and all
+                print(f"{result['name']:<13}{item['name']}  {holds}")
+                continue
+            value = item["ratio"] if item["ratio"] is not None else item["value"]
+            unit = item.get("unit", "")
+            shown = f"{value:.2f}{unit}" if unit == "×" else f"{value:.1f} {unit}"
+            target = f"{item['target']}{unit}" if unit == "×" else f"{item['target']} {unit}"
+            print(f"{result['name']:<13}{item['name'][:43]:<44}{shown:>16}{target:>10}  {holds}")
 
 
 def main(argv=None) -> int:
