@@ -142,6 +142,17 @@ class Processes:
     def send_reminders(self, name, env):
         return self.start(name, ["manage.py", "send_reminders"], env)
 
+    def wait_ready(self, *, seconds):
+        """Wait until every worker is consuming and every beat is scheduling."""
+        signs = {"worker": " ready.", "beat": "beat: Starting..."}
+
+        def ready():
+            return all(
+                any(sign in p.log.read_text() for sign in signs.values()) for p in self.started
+            )
+
+        return wait_for(ready, seconds=seconds, every=0.5)
+
     def logs(self, limit=3000):
         return "\n".join(
             f"--- {p.log.name} ---\n{p.log.read_text()[-limit:]}" for p in self.started
@@ -151,9 +162,10 @@ class Processes:
         for process in self.started:
             if process.poll() is None:
                 process.terminate()
+        deadline = time.monotonic() + 10
         for process in self.started:
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
