@@ -10,37 +10,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from followup_site.cache import redis_cache
+from followup_site.environment import env
+from followup_site.environment import flag as _flag
+from followup_site.environment import read as _read
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env")
-
-
-def _read(name, parse, **kwargs):
-    """Read one variable, turning a parse error into a message that names it."""
-    try:
-        return parse(name, **kwargs)
-    except (ValueError, TypeError, environ.ImproperlyConfigured) as exc:
-        raise ImproperlyConfigured(f"{name} is malformed: {exc}") from exc
-
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def _flag(name, default):
-    """A strict on/off switch: django-environ reads any unknown word as False,
-    so DEBUG=maybe would quietly mean off."""
-    raw = env.str(name, default="on" if default else "off").strip().lower()
-    if raw not in _TRUE | _FALSE:
-        raise ImproperlyConfigured(f"{name} is malformed: {raw!r} is not one of on/off")
-    return raw in _TRUE
-
 
 DEBUG = _flag("DEBUG", default=False)
 
@@ -100,6 +78,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "interviews",
     "reminders",
+    "followup_site",
 ]
 
 # interviews/services.py re-plans after every change through this one function
@@ -107,6 +86,8 @@ INSTALLED_APPS = [
 FOLLOWUPS_PLANNER = "reminders.followups.planning.followups_plan"
 
 MIDDLEWARE = [
+    # First: a body over the cap is refused before anything reads it.
+    "followup_site.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -120,6 +101,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "interviews.middleware.CandidateTimezoneMiddleware",
 ]
+
+# Form fields without the files, Django's default kept on purpose: the largest
+# is an invitation's pasted text or its preview, under 1 MB each. Files are
+# capped by followup_site/middleware.py (the largest upload plus 2 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 ROOT_URLCONF = "followup_site.urls"
 WSGI_APPLICATION = "followup_site.wsgi.application"
@@ -174,14 +160,10 @@ REDIS_URL = _read("REDIS_URL", env.str, default="")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL is malformed: it must start with redis:// or rediss://")
 
+
+# Failed sign-ins are counted here, so every web process shares the count.
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "followup",
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -224,6 +206,9 @@ def make_runtime_folders():
         folder.mkdir(parents=True, exist_ok=True)
 
 
+# Sent by the monitor as "Authorization: Bearer ..." for /healthz's detail;
+# empty: only staff signed in see it, everyone else ok or failing alone.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 REMINDER_SWEEP_SECONDS = _read("REMINDER_SWEEP_SECONDS", env.int, default=60)
 if REMINDER_SWEEP_SECONDS < 1:
     raise ImproperlyConfigured("REMINDER_SWEEP_SECONDS is malformed: it must be 1 or more")
@@ -233,6 +218,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REMINDER_SWEEP_SECONDS,
     },
 }
+
 
 # Email ------------------------------------------------------------------------
 _EMAIL_BACKENDS = {
@@ -306,12 +292,35 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "interviews.forms.SignupForm"
 ACCOUNT_UNIQUE_EMAIL = True
-# Reminders go only to a verified address; signing in does not wait for it.
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Signing in waits for a verified address, so that sign-up can answer a new
+# address and a taken one alike (ACCOUNT_PREVENT_ENUMERATION): "check your
+# inbox", with a link for the new one and a note to the taken one's owner.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# A new password keeps this session and ends the others (Django checks
+# each session's password hash on every request).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_ADAPTER = "interviews.account_adapter.AccountAdapter"
+# Failed sign-ins (interviews/account_adapter.py): 5 per 15 minutes for one
+# account at one address, 20 an hour for one account from anywhere. Windows
+# slide, so a stranger's guesses slow the owner for an hour at most.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/15m/key",
+    "login_failed_account": "20/1h/key",
+}
+# Proxies of ours in front that append to X-Forwarded-For; 0: the client is
+# REMOTE_ADDR and a forged X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is malformed: it must be 0 or more")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Two weeks, on purpose: a job seeker checking in every few days is not asked
+# to sign in each time; a session forgotten on a shared computer still ends.
+# "Remember me" unticked ends it with the browser. The privacy page says so.
+SESSION_COOKIE_AGE = 14 * 24 * 3600
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 

@@ -39,6 +39,7 @@ SETTINGS_VARIABLES = [
     *("TIME_ZONE", "REMINDER_SWEEP_SECONDS", "INSECURE_LOCAL_HTTP", "SECURE_HSTS_SECONDS"),
     *("SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "VAR_DIR"),
     *("LOG_LEVEL", "STATIC_ROOT", "PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"),
+    *("TRUSTED_PROXY_COUNT", "HEALTHZ_TOKEN"),
 ]
 
 
@@ -92,6 +93,31 @@ def test_a_development_mail_backend_fails_the_deploy_check(tmp_path):
     result = run(env, "manage.py", "check", "--deploy")
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key, reason",
+    [
+        ("local-compose-only-insecure-key-set-SECRET_KEY-in-dot-env", "published with"),
+        ("test-only-not-a-secret", "22 characters long"),
+        ("short-but-random-Zq8", "20 characters long"),
+        ("ab" * 40, "fewer than 5 different characters"),
+    ],
+)
+def test_a_known_short_or_plain_secret_key_fails_the_deploy_check(tmp_path, key, reason):
+    result = run(production_env(tmp_path, SECRET_KEY=key), "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "followup_site.E001" in result.stderr
+    assert reason in result.stderr
+
+
+def test_a_secret_key_copied_from_the_docs_fails_the_deploy_check(tmp_path):
+    from followup_site.checks import secret_key_problem
+
+    example = "An example key: " + "Ex4mple-" * 8
+    (tmp_path / "README.md").write_text(example)
+    assert "written in the repository (README.md)" in secret_key_problem("Ex4mple-" * 8, tmp_path)
+    assert secret_key_problem(secrets.token_urlsafe(50), tmp_path) is None
 
 
 def test_our_settings_raise_no_deprecation_warning(tmp_path):
@@ -234,6 +260,10 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         ("EMAIL_URL", "smtp://mail.example.com?timeout=soon"),
         ("REMINDER_SWEEP_SECONDS", "abc"),
         ("REMINDER_SWEEP_SECONDS", "0"),
+        ("REMINDER_SEND_BATCH", "0"),
+        ("REMINDER_SEND_TASKS", "many"),
+        ("REMINDER_CLAIM_EXPIRY_SECONDS", "0"),
+        ("REMINDER_CLAIM_HEARTBEAT_SECONDS", "120"),
         ("REDIS_URL", "http://x"),
         ("SITE_URL", "followup.example.com"),
         ("TIME_ZONE", "Mars/Olympus_Mons"),
@@ -257,7 +287,7 @@ def test_a_malformed_value_is_rejected_by_name(tmp_path, variable, value):
 
 def test_starttls_url_maps_to_an_smtp_mailer():
     mailer = mailer_from_url("smtp+tls://user:pa%40ss@mail.example.com:587")
-    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["BACKEND"] == "reminders.delivery.smtp.EmailBackend"
     options = mailer["OPTIONS"]
     assert (options["host"], options["port"]) == ("mail.example.com", 587)
     assert (options["username"], options["password"]) == ("user", "pa@ss")
@@ -380,6 +410,10 @@ def test_the_health_check_fails_when_web_is_down(tmp_path):
 # The compose stack ----------------------------------------------------------------------
 
 
+# The stack takes its key from the environment; this one is only resolved, never used.
+COMPOSE_TEST_KEY = "compose-config-test-" + "k3y-" * 10
+
+
 @pytest.fixture(scope="module")
 def compose():
     """The compose file as docker-compose itself resolves it."""
@@ -387,6 +421,7 @@ def compose():
     if binary is None:
         service_unavailable("docker-compose is not installed (scripts/system-packages)")
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env["SECRET_KEY"] = COMPOSE_TEST_KEY
     result = subprocess.run(
         [binary, "-f", "docker-compose.yml", "config"],
         cwd=BASE_DIR,
@@ -397,6 +432,21 @@ def compose():
     )
     assert result.returncode == 0, result.stderr
     return yaml.safe_load(result.stdout)
+
+
+def test_compose_refuses_to_start_without_a_secret_key_from_the_environment(compose):
+    assert compose["services"]["web"]["environment"]["SECRET_KEY"] == COMPOSE_TEST_KEY
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    result = subprocess.run(
+        [shutil.which("docker-compose"), "-f", "docker-compose.yml", "config"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "set SECRET_KEY in .env" in result.stderr
 
 
 def test_the_stack_has_exactly_its_six_services(compose):

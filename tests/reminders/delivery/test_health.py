@@ -1,4 +1,7 @@
-"""/healthz says whether reminders go out; /livez only that the web process answers."""
+"""/healthz says whether reminders go out; /livez only that the web process answers.
+
+Anyone gets ok or failing; the monitor's token or a staff login gets the detail.
+"""
 
 import socket
 from datetime import datetime, timedelta
@@ -12,6 +15,12 @@ from reminders.models import SendFailure, Sweep
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=ZoneInfo("UTC"))
+TOKEN = "monitor-token-for-the-health-tests-0123456789"
+
+
+@pytest.fixture(autouse=True)
+def _token(settings):
+    settings.HEALTHZ_TOKEN = TOKEN
 
 
 @pytest.fixture
@@ -27,13 +36,14 @@ def closed_port():
         return sock.getsockname()[1]
 
 
-def sweep_finished(at):
-    return Sweep.objects.create(as_of=at, started_at=at, finished_at=at)
+def sweep_finished(at, **counts):
+    return Sweep.objects.create(as_of=at, started_at=at, finished_at=at, **counts)
 
 
-def healthz(client):
+def healthz(client, token=TOKEN):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     with time_machine.travel(NOW, tick=False):
-        response = client.get("/healthz")
+        response = client.get("/healthz", headers=headers)
     return response, response.json()
 
 
@@ -51,7 +61,9 @@ def test_healthy_when_database_broker_and_a_recent_sweep_are_fine(client, live_b
     assert body["sweep"]["ok"] is True
     assert body["sweep"]["last_finished_at"] == (NOW - timedelta(minutes=1)).isoformat()
     assert body["sweep"]["age_seconds"] == 60
-    assert body["send_failures"] == {"last_24h": 1, "total": 2}
+    assert body["sending"]["failures_last_24h"] == 1
+    assert body["sending"]["failures_total"] == 2
+    assert body["reasons"] == []
 
 
 def test_no_login_is_needed_and_no_https_redirect(client, settings, live_broker):
@@ -138,3 +150,104 @@ def test_the_answers_leak_no_secret_address_or_email(client, settings, closed_po
             "SMTP said no",
         ):
             assert secret not in body, f"{url} shows {secret!r}"
+
+
+def test_without_the_token_anyone_gets_ok_or_failing_and_nothing_else(client, live_broker, owner):
+    sweep_finished(NOW)
+    SendFailure.objects.create(candidate=owner, occurred_at=NOW, error="x")
+
+    for token in (None, "a-wrong-token", TOKEN[:-1]):
+        response, body = healthz(client, token=token)
+        assert response.status_code == 200
+        assert body == {"status": "ok"}
+
+    sweep_finished(NOW - timedelta(hours=1))
+    Sweep.objects.filter(finished_at=NOW).delete()
+    response, body = healthz(client, token=None)
+    assert response.status_code == 503
+    assert body == {"status": "failing"}
+
+
+def test_no_token_configured_means_no_detail_for_any_bearer(client, settings, live_broker):
+    settings.HEALTHZ_TOKEN = ""
+    sweep_finished(NOW)
+    assert healthz(client, token="")[1] == {"status": "ok"}
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/healthz", headers={"Authorization": "Bearer "})
+    assert response.json() == {"status": "ok"}
+
+
+def test_staff_signed_in_see_the_detail(client, live_broker, owner):
+    sweep_finished(NOW)
+    user = owner.user
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+
+    response, body = healthz(client, token=None)
+
+    assert body["status"] == "ok"
+    assert body["broker"]["transport"] == "redis"
+
+
+def test_failed_sends_with_none_sent_since_turn_it_red(client, live_broker, owner):
+    # The mail server went down at 11:00: every send since has failed.
+    sweep_finished(NOW - timedelta(hours=2), emails_sent=3)
+    first = NOW - timedelta(hours=1)
+    for n in range(40):
+        SendFailure.objects.create(
+            candidate=owner, occurred_at=first + timedelta(minutes=n), error="refused"
+        )
+    sweep_finished(NOW - timedelta(minutes=1), failures=1)
+
+    response, body = healthz(client)
+
+    assert response.status_code == 503
+    assert body["status"] == "failing"
+    assert body["reasons"] == [f"sending failing since {first.isoformat()}"]
+    assert body["sending"]["failures_since_last_sent"] == 40
+    assert body["sending"]["last_sent_at"] == (NOW - timedelta(hours=2)).isoformat()
+    assert healthz(client, token=None)[1] == {"status": "failing"}
+
+
+def test_a_successful_send_after_the_failures_turns_it_green(client, live_broker, owner):
+    for n in range(5):
+        SendFailure.objects.create(
+            candidate=owner, occurred_at=NOW - timedelta(minutes=30 - n), error="refused"
+        )
+    sweep_finished(NOW - timedelta(minutes=1), emails_sent=1)
+
+    response, body = healthz(client)
+
+    assert response.status_code == 200
+    assert body["sending"]["failures_since_last_sent"] == 0
+
+
+def test_one_refused_address_is_not_an_outage(client, live_broker, owner):
+    sweep_finished(NOW - timedelta(hours=1), emails_sent=2)
+    SendFailure.objects.create(candidate=owner, occurred_at=NOW - timedelta(minutes=5), error="x")
+    sweep_finished(NOW - timedelta(minutes=1))
+
+    assert healthz(client)[0].status_code == 200
+
+
+def test_a_sweep_killed_half_way_is_shown_unfinished_and_not_as_recent(client, live_broker):
+    sweep_finished(NOW - timedelta(minutes=20))
+    killed = NOW - timedelta(minutes=10)
+    Sweep.objects.create(as_of=killed, started_at=killed)
+
+    response, body = healthz(client)
+
+    assert response.status_code == 503
+    assert body["sweep"]["unfinished"] == {"started_at": killed.isoformat(), "age_seconds": 600}
+    assert body["reasons"] == ["no recent sweep"]
+
+
+def test_a_sweep_still_running_is_not_called_unfinished(client, live_broker):
+    sweep_finished(NOW - timedelta(minutes=2))
+    Sweep.objects.create(as_of=NOW, started_at=NOW - timedelta(seconds=30))
+
+    response, body = healthz(client)
+
+    assert response.status_code == 200
+    assert body["sweep"]["unfinished"] is None
