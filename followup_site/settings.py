@@ -220,11 +220,36 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 
+def _at_least_one(name, default):
+    value = _read(name, env.int, default=default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} is malformed: it must be 1 or more")
+    return value
+
+
+# Sending: each sender claims this many candidates at a time; beat fans the
+# owed reminders out to up to REMINDER_SEND_TASKS senders on the workers. A
+# claim lapses after REMINDER_CLAIM_EXPIRY_SECONDS unless its sender renews
+# it (every REMINDER_CLAIM_HEARTBEAT_SECONDS), so a dead worker's unsent
+# reminders come back within minutes. The renewal must come well inside the
+# expiry, and a single email (the SMTP timeout, 20 s by default) in between.
+REMINDER_SEND_BATCH = _at_least_one("REMINDER_SEND_BATCH", 200)
+REMINDER_SEND_TASKS = _at_least_one("REMINDER_SEND_TASKS", 4)
+REMINDER_CLAIM_EXPIRY_SECONDS = _at_least_one("REMINDER_CLAIM_EXPIRY_SECONDS", 180)
+REMINDER_CLAIM_HEARTBEAT_SECONDS = _at_least_one("REMINDER_CLAIM_HEARTBEAT_SECONDS", 30)
+if REMINDER_CLAIM_HEARTBEAT_SECONDS * 3 > REMINDER_CLAIM_EXPIRY_SECONDS:
+    raise ImproperlyConfigured(
+        "REMINDER_CLAIM_HEARTBEAT_SECONDS is malformed: "
+        "it must be a third of REMINDER_CLAIM_EXPIRY_SECONDS or less"
+    )
+
 # Email ------------------------------------------------------------------------
 _EMAIL_BACKENDS = {
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
-    "smtp+tls": "django.core.mail.backends.smtp.EmailBackend",
-    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    # Django's, with connections that tell whether a failed send got as far
+    # as handing the message over (reminders/delivery/smtp.py).
+    "smtp": "reminders.delivery.smtp.EmailBackend",
+    "smtp+tls": "reminders.delivery.smtp.EmailBackend",
+    "smtps": "reminders.delivery.smtp.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",

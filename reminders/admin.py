@@ -22,8 +22,9 @@ class SweepAdmin(admin.ModelAdmin):
         "emails_sent",
         "failures",
         "digests_sent",
+        "abandoned",
     ]
-    list_filter = [("finished_at", admin.EmptyFieldListFilter)]
+    list_filter = [("finished_at", admin.EmptyFieldListFilter), "abandoned"]
     date_hierarchy = "started_at"
 
 
@@ -41,14 +42,14 @@ class DigestAdmin(admin.ModelAdmin):
 
 @admin.register(SendFailure)
 class SendFailureAdmin(admin.ModelAdmin):
-    """Reminder emails the mail server refused; their follow-ups stay owed and retry."""
+    """Reminder emails that could not be sent, by kind: retried, given up, or maybe delivered."""
 
-    list_display = ["occurred_at", "candidate", "short_error", "followup_count"]
-    list_filter = [("occurred_at", admin.DateFieldListFilter)]
+    list_display = ["occurred_at", "kind", "candidate", "short_error", "followup_count"]
+    list_filter = ["kind", ("occurred_at", admin.DateFieldListFilter)]
     search_fields = ["error", "candidate__full_name", "candidate__user__email"]
     date_hierarchy = "occurred_at"
     raw_id_fields = ["candidate", "followups"]
-    readonly_fields = ["candidate", "occurred_at", "error", "followups"]
+    readonly_fields = ["candidate", "occurred_at", "kind", "error", "followups"]
 
     def get_queryset(self, request):
         return (

@@ -72,6 +72,9 @@ class FollowUp(models.Model):
     # (the window opening, or a snooze ending); empty when none is owed.
     remind_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # A sender's claim: its id, and when it last said it was alive. Rows are
+    # claimed a candidate at a time, so one email carries all they owe.
+    claim = models.UUIDField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
 
@@ -123,6 +126,10 @@ class FollowUp(models.Model):
             ),
             # The dashboard: a candidate's pending follow-ups by due time.
             models.Index(fields=["candidate", "status", "due_at"], name="followup_by_due"),
+            # A sender finds, marks and releases the rows of its own claim.
+            models.Index(
+                fields=["claim"], condition=Q(claim__isnull=False), name="followup_by_claim"
+            ),
         ]
 
     def __str__(self):
@@ -176,6 +183,11 @@ class Sweep(models.Model):
     emails_sent = models.PositiveIntegerField(default=0)
     failures = models.PositiveIntegerField(default=0)
     digests_sent = models.PositiveIntegerField(default=0)
+    # A running sweep says it is alive as it goes; one silent for longer than
+    # a claim lasts died (killed, or its database connection cut) and the next
+    # sweep marks it abandoned, so it never looks like it is still running.
+    alive_at = models.DateTimeField(null=True, blank=True)
+    abandoned = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-started_at"]
@@ -235,8 +247,21 @@ class Digest(models.Model):
 
 
 class SendFailure(models.Model):
-    """A reminder email that could not be sent; its follow-ups stay owed."""
+    """A reminder email that could not be sent, and what that means for its follow-ups."""
 
+    class Kind(models.TextChoices):
+        # The server said "later" (4xx) or could not be reached: retried with backoff.
+        TRANSIENT = "transient", "Temporary: retried later"
+        # The server refused for good (5xx, e.g. the mailbox does not exist):
+        # retried a few times in case it was wrong, then given up.
+        PERMANENT = "permanent", "Refused: the address bounces"
+        # The connection broke after the message was handed over: it may have
+        # arrived, so it is not sent again.
+        UNCERTAIN = "uncertain", "May have been delivered"
+        # The candidate's stored data cannot be rendered or used.
+        DATA = "data", "Stored data unusable"
+
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.TRANSIENT)
     candidate = models.ForeignKey(
         Candidate, on_delete=models.CASCADE, related_name="send_failures"
     )

@@ -14,9 +14,9 @@ logger = logging.getLogger(__name__)
 BROKEN_RECORD_EVERY = timedelta(hours=1)
 
 
-def failure_record(candidate, followups, error):
+def failure_record(candidate, followups, error, *, kind=SendFailure.Kind.TRANSIENT):
     failure = SendFailure.objects.create(
-        candidate=candidate, occurred_at=timezone.now(), error=error[:2000]
+        candidate=candidate, occurred_at=timezone.now(), error=error[:2000], kind=kind
     )
     failure.followups.set(followups)
     return failure
@@ -33,4 +33,4 @@ def candidate_data_broken(candidate, exc):
         candidate=candidate, error=error, occurred_at__gt=timezone.now() - BROKEN_RECORD_EVERY
     )
     if not recent.exists():
-        failure_record(candidate, [], error)
+        failure_record(candidate, [], error, kind=SendFailure.Kind.DATA)

@@ -43,7 +43,8 @@ class Command(BaseCommand):
         if result.failures or digests.failures:
             self.stderr.write(
                 f"{_count(result.failures + digests.failures, 'email')} failed; "
-                "the reminders stay owed and are retried later."
+                "temporary failures are retried later; every failure is listed "
+                "under Send failures in the admin."
             )
 
     def _list(self, result):

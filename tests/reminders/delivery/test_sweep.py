@@ -10,7 +10,9 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import call_command
 
-from reminders.delivery.sweep import CLAIM_EXPIRY, backoff, reminders_sweep
+from reminders.delivery.backoff import backoff
+from reminders.delivery.sending import claim_expiry
+from reminders.delivery.sweep import reminders_sweep
 from reminders.models import FollowUp, SendFailure, Sweep
 from tests import factories
 from tests.reminders.followup_factory import followup, followup_ids_in
@@ -304,8 +306,8 @@ def test_an_expired_claim_is_retried(owner):
     # A worker claimed it and died before sending.
     item = followup(
         candidate=owner,
-        opens_at=ENDED - CLAIM_EXPIRY,
-        claimed_at=ENDED - CLAIM_EXPIRY - timedelta(seconds=1),
+        opens_at=ENDED - claim_expiry(),
+        claimed_at=ENDED - claim_expiry() - timedelta(seconds=1),
     )
 
     sweep_at(ENDED)

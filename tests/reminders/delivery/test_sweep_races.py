@@ -1,11 +1,11 @@
 """The sweep's race guards, made deterministic (as healthchecks' test_sendalerts does).
 
-The sweep reads the owed follow-ups, then claims each with a conditional
-UPDATE. Here `_claim` is wrapped so that, between that read and that UPDATE,
-another actor changes one row: the candidate snoozes it or marks it done
-(through the real services), or another sweep claims or even finishes it.
-The sweep must back off from that row, leave it as the other actor left it,
-and still send everything else.
+A sender claims a batch of candidates in one UPDATE, renders each email, sends
+it and marks its rows. Here the rendering is wrapped so that, while a claimed
+email is on its way, another actor changes a row: the candidate snoozes it or
+marks it done (through the real services), or a whole other sender runs. The
+sender must leave the row as the other actor left it, send everything else
+once, and the other sender must take none of a claimed candidate's rows.
 """
 
 from datetime import datetime, timedelta
@@ -16,7 +16,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from reminders.delivery import sweep
+from reminders.delivery import sending, sweep
 from reminders.followups.services import followup_mark_done, followup_snooze
 from reminders.models import FollowUp
 from tests.reminders.followup_factory import followup, followup_ids_in
@@ -58,49 +58,45 @@ def owed(owner, stranger):
 
 
 @pytest.fixture
-def between_read_and_claim(monkeypatch):
-    """Run `action` once, after the sweep has read the rows and just before it claims."""
+def while_sending(monkeypatch):
+    """Run `action` once, after the sender claimed `target` and just before its email goes."""
     actions = []
-    real_claim = sweep._claim
+    real_rendered = sending._rendered
 
-    def claim(followups):
-        read = {f.pk: (f.claimed_at, f.remind_at, f.status) for f in followups}
-        while actions:
-            action = actions.pop(0)
-            assert action.target.pk in read, "the sweep read the row before the race"
+    def rendered(batch, *, tally):
+        message = real_rendered(batch, tally=tally)
+        for action in [a for a in actions if a.target.pk in {f.pk for f in batch.followups}]:
+            actions.remove(action)
+            assert fresh(action.target).claim is not None, "the row is claimed before it is sent"
             action()
-        return real_claim(followups)
+        return message
 
-    monkeypatch.setattr(sweep, "_claim", claim)
+    monkeypatch.setattr(sending, "_rendered", rendered)
 
     def register(target, action):
         action.target = target
         actions.append(action)
 
     yield register
-    assert not actions, "the race never ran: the sweep did not reach its claim"
+    assert not actions, "the race never ran: the sender did not reach the send"
 
 
-def test_a_snooze_between_read_and_claim_wins_and_the_sweep_backs_off(
-    owed, between_read_and_claim
-):
+def test_a_snooze_while_the_email_is_on_its_way_keeps_the_new_reminder(owed, while_sending):
     raced = owed["raced"]
     until = NOW + timedelta(days=1)
-    between_read_and_claim(
-        raced, lambda: followup_snooze(followup=fresh(raced), until=until, now=NOW)
-    )
+    while_sending(raced, lambda: followup_snooze(followup=fresh(raced), until=until, now=NOW))
 
     result = sweep_at(NOW)
 
-    assert sent_ids() == sorted([owed["sibling"].pk, owed["other"].pk])
-    assert (result.reminders_sent, result.emails_sent) == (2, 2)
+    # The email was already written with it, so it went; the snooze stays.
+    assert sent_ids() == sorted(item.pk for item in owed.values())
+    assert (result.reminders_sent, result.emails_sent) == (3, 2)
     raced = fresh(raced)
-    assert raced.status == FollowUp.Status.OPEN  # the sweep opened it before reading
     assert (raced.snoozed_until, raced.remind_at) == (until, until)
-    assert (raced.claimed_at, raced.reminded_at, raced.send_attempts) == (None, None, 0)
+    assert (raced.claim, raced.claimed_at, raced.reminded_at) == (None, None, NOW)
     assert raced.undo_state["action"] == "snooze"
 
-    # The snooze, not this sweep, decides: one reminder when it ends, and one only.
+    # The snooze decides: one reminder when it ends, and one only.
     mail.outbox.clear()
     sweep_at(until - timedelta(minutes=1))
     assert mail.outbox == []
@@ -109,51 +105,41 @@ def test_a_snooze_between_read_and_claim_wins_and_the_sweep_backs_off(
     assert sent_ids() == [raced.pk]
 
 
-def test_a_claim_by_another_sweep_between_read_and_claim_is_left_alone(
-    owed, between_read_and_claim
-):
+def test_marking_done_while_the_email_is_on_its_way_stays_done(owed, while_sending):
     raced = owed["raced"]
-    theirs = {}
+    while_sending(
+        raced,
+        lambda: followup_mark_done(followup=fresh(raced), channel=FollowUp.Channel.CARD, now=NOW),
+    )
 
-    def other_sweep_claims():
-        theirs["claimed_at"] = timezone.now()
-        FollowUp.objects.filter(pk=raced.pk).update(claimed_at=theirs["claimed_at"])
+    sweep_at(NOW)
 
-    between_read_and_claim(raced, other_sweep_claims)
-
-    result = sweep_at(NOW)
-
-    assert sent_ids() == sorted([owed["sibling"].pk, owed["other"].pk])
-    assert result.reminders_sent == 2
     raced = fresh(raced)
-    # Still the other sweep's: its claim, its remind_at to clear when it has sent.
-    assert raced.claimed_at == theirs["claimed_at"]
-    assert (raced.remind_at, raced.reminded_at) == (NOW, None)
-
-    # The sibling's completion did not touch the raced row either.
+    assert raced.status == FollowUp.Status.DONE
+    assert (raced.done_at, raced.done_channel) == (NOW, FollowUp.Channel.CARD)
+    assert (raced.remind_at, raced.claim, raced.claimed_at) == (None, None, None)
     mail.outbox.clear()
     sweep_at(NOW + timedelta(minutes=1))
-    assert mail.outbox == []  # a live claim is not retried
+    assert mail.outbox == []
 
 
-def test_another_sweep_finishing_between_read_and_claim_means_each_reminder_goes_once(
-    owed, between_read_and_claim
-):
-    raced = owed["raced"]
+def test_another_sender_takes_none_of_a_claimed_candidates_rows(owed, while_sending, settings):
+    # One candidate per batch, so the first sender holds the owner alone
+    # while a whole other sender runs in the middle of its send.
+    settings.REMINDER_SEND_BATCH = 1
     nested = {}
 
-    def a_whole_other_sweep():
-        # The other sweep reads after this one did, claims first and sends.
-        nested["result"] = sweep.reminders_sweep(now=NOW)
+    def another_sender():
+        nested["tally"] = sending.Sender(now=NOW, tally=sending.Tally()).run()
 
-    between_read_and_claim(raced, a_whole_other_sweep)
+    while_sending(owed["raced"], another_sender)
 
     result = sweep_at(NOW)
 
-    # The other sweep ran inside this one's first claim, so it sent everything;
-    # this sweep won no row and sent nothing.
-    assert nested["result"].reminders_sent == 3
-    assert result.reminders_sent == 0
+    # The other sender found the owner claimed and took the stranger only;
+    # the owner's two reminders went together, in the first sender's email.
+    assert nested["tally"].reminders_sent == 1
+    assert result.reminders_sent == 2
     assert sent_ids() == sorted(item.pk for item in owed.values())
     assert len(mail.outbox) == 2
     for item in owed.values():
@@ -161,47 +147,37 @@ def test_another_sweep_finishing_between_read_and_claim_means_each_reminder_goes
         assert (item.remind_at, item.reminded_at, item.claimed_at) == (None, NOW, None)
 
 
-def test_marking_done_between_read_and_claim_wins_and_the_sweep_backs_off(
-    owed, between_read_and_claim
-):
-    raced = owed["raced"]
-    between_read_and_claim(
-        raced,
-        lambda: followup_mark_done(followup=fresh(raced), channel=FollowUp.Channel.CARD, now=NOW),
-    )
+def test_a_live_claim_of_another_sender_is_left_alone(owed):
+    theirs = timezone.now()
+    FollowUp.objects.filter(pk=owed["raced"].pk).update(claimed_at=theirs)
 
-    result = sweep_at(NOW)
+    with time_machine.travel(NOW + timedelta(seconds=30), tick=False):
+        result = sweep.reminders_sweep(now=NOW)
 
     assert sent_ids() == sorted([owed["sibling"].pk, owed["other"].pk])
     assert result.reminders_sent == 2
-    raced = fresh(raced)
-    assert raced.status == FollowUp.Status.DONE
-    assert (raced.done_at, raced.done_channel) == (NOW, FollowUp.Channel.CARD)
-    assert (raced.remind_at, raced.reminded_at, raced.claimed_at) == (None, None, None)
+    raced = fresh(owed["raced"])
+    # Still the other sender's: its claim, its remind_at to clear when it has sent.
+    assert (raced.claimed_at, raced.remind_at, raced.reminded_at) == (theirs, NOW, None)
 
 
-def test_done_without_remind_at_cleared_still_stops_the_claim(owed, between_read_and_claim):
+def test_a_row_closed_with_remind_at_left_set_is_never_claimed(owed):
     # Closed by something that leaves remind_at alone (an admin edit, a bulk
     # update): the status in the claim's condition alone must stop it.
     raced = owed["raced"]
-    between_read_and_claim(
-        raced,
-        lambda: FollowUp.objects.filter(pk=raced.pk).update(
-            status=FollowUp.Status.DONE, done_at=NOW
-        ),
-    )
+    FollowUp.objects.filter(pk=raced.pk).update(status=FollowUp.Status.DONE, done_at=NOW)
 
     sweep_at(NOW)
 
     assert sent_ids() == sorted([owed["sibling"].pk, owed["other"].pk])
     raced = fresh(raced)
-    assert (raced.status, raced.remind_at, raced.claimed_at) == (FollowUp.Status.DONE, NOW, None)
+    assert (raced.status, raced.remind_at, raced.claim) == (FollowUp.Status.DONE, NOW, None)
     assert raced.reminded_at is None
 
 
-def test_without_a_race_all_three_go(owed, between_read_and_claim):
+def test_without_a_race_all_three_go(owed, while_sending):
     # The wrapper itself changes nothing: the same sweep with a no-op race.
-    between_read_and_claim(owed["raced"], lambda: None)
+    while_sending(owed["raced"], lambda: None)
 
     result = sweep_at(NOW)
 
