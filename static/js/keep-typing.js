@@ -278,7 +278,10 @@
         flush();
         remember(Date.now());
         text.textContent = config.texts.discarded;
+        // The button goes away; keep the keyboard where the candidate was.
+        notice.setAttribute("tabindex", "-1");
         discard.remove();
+        notice.focus();
       });
       notice.appendChild(text);
       notice.appendChild(discard);

@@ -17,7 +17,7 @@ from interviews.models import Interview
 from reminders.followups.planning import followups_plan
 from reminders.models import FollowUp
 from tests import factories
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, AXE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,6 +55,14 @@ def wait_for_copy(page, text):
     )
 
 
+def notice_accessibility_problems(page):
+    """axe-core's serious and critical findings on the notice (the rest of the
+    page is the site walk's business)."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run('[data-keep-notice]')")
+    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def notes_interview(candidate):
     ended = datetime.now(ZoneInfo(candidate.time_zone)) - timedelta(hours=2)
     return factories.panel(candidate=candidate, starts_at=ended - timedelta(hours=1))
@@ -87,6 +95,7 @@ def test_notes_typed_before_the_session_expired_come_back_after_signing_in(page,
     assert page.url == notes_url
     notice = page.locator(NOTICE)
     notice.wait_for()
+    assert notice_accessibility_problems(page) == []
     # The time as the site writes times, in the candidate's zone: "Thu 3 Dec, 14:05".
     when = r"\w{3} \d{1,2} \w{3}, \d\d:\d\d"
     text = notice.inner_text()
@@ -153,6 +162,8 @@ def test_a_form_sent_back_with_errors_keeps_the_copy(page, live_server):
 
     page.locator(NOTICE).get_by_role("button", name="Discard").click()
     assert page.locator("#id_company").input_value() == ""
+    assert page.locator(NOTICE).inner_text() == "Discarded: the form shows what was saved."
+    assert page.evaluate("document.activeElement.hasAttribute('data-keep-notice')")
     assert kept_copies(page) == []
     page.reload()
     assert page.locator(NOTICE).count() == 0
