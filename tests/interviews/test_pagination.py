@@ -9,6 +9,7 @@ import pytest
 from interviews.models import Application
 from interviews.paging import PER_PAGE
 from tests import bulk
+from tests.test_robustness import ODD_VALUES
 
 
 def page_links(html):
@@ -138,3 +139,20 @@ def test_the_profile_page_stays_small(owner, owner_client):
     response = owner_client.get("/profile/")
     assert response.status_code == 200
     assert len(response.content) < 60_000
+
+
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("/applications/", "status"),
+        ("/applications/", "page"),
+        ("/people/", "q"),
+        ("/people/", "page"),
+    ],
+)
+def test_odd_values_in_the_list_filters_never_give_a_server_error(owner, owner_client, url, param):
+    bulk.applications(candidate=owner, count=30)
+    bulk.people(candidate=owner, count=30)
+    for value in ODD_VALUES.values():
+        response = owner_client.get(url, {param: value})
+        assert response.status_code == 200, (param, value)

@@ -2,6 +2,7 @@
 list shows every one, a page at a time, its filters kept in every page link."""
 
 import re
+from datetime import timedelta
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,8 +13,9 @@ from django.urls import reverse
 from interviews.paging import PER_PAGE
 from reminders.followups.board import SHOWN, board_for
 from reminders.models import FollowUp
-from tests import bulk
+from tests import bulk, factories
 from tests.reminders.helpers import berlin
+from tests.test_robustness import ODD_VALUES
 
 NOW = berlin(2026, 3, 3, 9, 0)
 LIST = reverse("followups")
@@ -190,3 +192,25 @@ def test_the_follow_up_list_stays_small_with_hundreds_of_follow_ups(owner, owner
     response = owner_client.get(f"{LIST}?show=overdue")
     assert "Showing 1–25 of 300" in response.content.decode()
     assert len(response.content) < 60_000
+
+
+@pytest.mark.parametrize("param", ["show", "kind", "application", "page"])
+def test_odd_values_in_the_list_filters_never_give_a_server_error(owner_client, search, param):
+    for value in ODD_VALUES.values():
+        response = owner_client.get(LIST, {param: value})
+        assert response.status_code in (200, 404), (param, value)
+
+
+def test_interviews_waiting_for_notes_are_all_counted_and_the_latest_listed(owner, owner_client):
+    application = bulk.applications(candidate=owner, count=1)[0]
+    ended = [
+        factories.interview(application=application, starts_at=NOW - timedelta(days=1 + i))
+        for i in range(SHOWN["awaiting_notes"] + 4)
+    ]
+    response = owner_client.get("/")
+    assert response.context["awaiting_notes_count"] == len(ended)
+    listed = response.context["awaiting_notes"]
+    assert listed == ended[: SHOWN["awaiting_notes"]]  # the most recently ended first
+    html = response.content.decode()
+    assert f'<div class="stat-number text-warning-emphasis">{len(ended)}</div>' in html
+    assert f"The {SHOWN['awaiting_notes']} that ended most recently are shown" in html
