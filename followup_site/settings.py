@@ -86,10 +86,11 @@ INSTALLED_APPS = [
 FOLLOWUPS_PLANNER = "reminders.followups.planning.followups_plan"
 
 MIDDLEWARE = [
-    # First: a body over the cap is refused before anything reads it.
-    "followup_site.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads a body (CSRF, forms): one over the cap is refused
+    # unread, its 413 page still carrying the security headers above.
+    "followup_site.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

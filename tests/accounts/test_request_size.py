@@ -29,6 +29,8 @@ def test_a_too_large_upload_gets_413_with_the_limit_in_words(owner_client):
     page = response.content.decode()
     assert "The site accepts at most 12 MB in one request." in page
     assert "data archive of 10 MB" in page
+    # Refused after the security middleware, so the page keeps its headers.
+    assert "Content-Security-Policy" in response.headers
 
 
 def test_an_upload_under_the_cap_reaches_the_view_and_its_own_message(owner_client):
