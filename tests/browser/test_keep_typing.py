@@ -14,6 +14,7 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from interviews.models import Interview
+from interviews.templatetags.keep_typing import KEEP_DAYS
 from reminders.followups.planning import followups_plan
 from reminders.models import FollowUp
 from tests import factories
@@ -261,3 +262,22 @@ def test_a_person_added_to_a_new_interview_comes_back_with_their_row(page, live_
     names = set(interview.participants.values_list("contact__name", flat=True))
     assert names == {"Dana Whitfield", "Łukasz Nowak"}
     assert kept_copies(page) == []
+
+
+def test_a_copy_nobody_came_back_to_is_dropped_after_the_keeping_time(page, live_server):
+    base = live_server.url
+    owner = factories.candidate(email="owner@example.com")
+    sign_in(page, base, owner)
+    day = 86_400_000
+    page.evaluate(
+        """([days, day]) => {
+            const copy = (age) => JSON.stringify({t: Date.now() - age * day, f: {}});
+            localStorage.setItem("keep:someone:/old/", copy(days + 1));
+            localStorage.setItem("keep:someone:/recent/", copy(days - 1));
+            localStorage.setItem("elsewhere", "not ours");
+        }""",
+        [KEEP_DAYS, day],
+    )
+    page.goto(f"{base}/")
+    assert sorted(kept_copies(page)) == ["keep:someone:/recent/"]
+    assert page.evaluate("localStorage.getItem('elsewhere')") == "not ours"
