@@ -120,6 +120,17 @@ def test_a_secret_key_copied_from_the_docs_fails_the_deploy_check(tmp_path):
     assert secret_key_problem(secrets.token_urlsafe(50), tmp_path) is None
 
 
+def test_sign_in_limits_share_redis_and_read_the_proxy_count_from_the_environment(tmp_path):
+    env = production_env(tmp_path, REDIS_URL="redis://redis:6379/0", TRUSTED_PROXY_COUNT="1")
+    values = settings_values(env, "CACHES", "ALLAUTH_TRUSTED_PROXY_COUNT")
+    assert values["CACHES"]["default"]["BACKEND"] == "followup_site.cache.RedisWithFallbackCache"
+    assert values["CACHES"]["default"]["LOCATION"] == "redis://redis:6379/0"
+    assert values["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+    assert settings_values(production_env(tmp_path), "ALLAUTH_TRUSTED_PROXY_COUNT") == {
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 0
+    }
+
+
 def test_our_settings_raise_no_deprecation_warning(tmp_path):
     code = "import django; django.setup(); import followup_site.urls, followup_site.celery"
     result = run(production_env(tmp_path), "-W", "error::DeprecationWarning", "-c", code)
@@ -273,6 +284,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         ("SECURE_HSTS_PRELOAD", "maybe"),
         ("VAR_DIR", ""),
         ("CONN_MAX_AGE", "forever"),
+        ("TRUSTED_PROXY_COUNT", "-1"),
+        ("TRUSTED_PROXY_COUNT", "one"),
     ],
 )
 def test_a_malformed_value_is_rejected_by_name(tmp_path, variable, value):
