@@ -1,5 +1,6 @@
 """Failed sign-ins are limited per (account, address) and, more loosely, per account."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -7,6 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings as site_settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client
 
 from tests import factories
@@ -154,3 +156,18 @@ def test_failed_admin_sign_ins_are_limited_like_any_other(staff):
 
 def test_a_signed_in_candidate_without_staff_rights_gets_403_not_a_loop(owner_client):
     assert owner_client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+def test_an_admin_made_with_createsuperuser_confirms_the_address_then_reaches_the_admin():
+    get_user_model().objects.create_superuser("root", "root@example.com", factories.PASSWORD)
+    client = Client()
+    credentials = {"login": "root@example.com", "password": factories.PASSWORD}
+
+    first = client.post("/accounts/login/?next=/admin/", credentials)
+    assert not first.wsgi_request.user.is_authenticated
+    link = re.search(r"https?://\S+(/accounts/confirm-email/\S+)", mail.outbox[-1].body).group(1)
+    client.post(link)
+
+    response = client.post("/accounts/login/?next=/admin/", credentials)
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
