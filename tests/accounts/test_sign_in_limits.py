@@ -171,3 +171,20 @@ def test_an_admin_made_with_createsuperuser_confirms_the_address_then_reaches_th
     response = client.post("/accounts/login/?next=/admin/", credentials)
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_completed_password_reset_lifts_the_owners_lock_at_once(owner):
+    email = owner.user.email
+    new_password = "a-reset-long-password-63"
+    with time_machine.travel(NOW, tick=False):
+        for n in range(20):
+            fail(email, 1, address=f"192.0.2.{n + 1}")
+        assert not signed_in(sign_in(email, factories.PASSWORD, address=OWNER_HOME))
+
+        client = Client(REMOTE_ADDR=OWNER_HOME)
+        client.post("/accounts/password/reset/", {"email": email})
+        link = re.search(r"https?://\S+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body)
+        form_url = client.get(link.group(1), follow=True).redirect_chain[-1][0]
+        client.post(form_url, {"password1": new_password, "password2": new_password})
+
+        assert signed_in(sign_in(email, new_password, address=OWNER_HOME))
