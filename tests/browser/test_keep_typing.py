@@ -281,3 +281,27 @@ def test_a_copy_nobody_came_back_to_is_dropped_after_the_keeping_time(page, live
     page.goto(f"{base}/")
     assert sorted(kept_copies(page)) == ["keep:someone:/recent/"]
     assert page.evaluate("localStorage.getItem('elsewhere')") == "not ours"
+
+
+def test_signing_in_again_in_a_new_tab_finds_the_text(page, live_server):
+    base = live_server.url
+    owner = factories.candidate(email="owner@example.com")
+    interview = notes_interview(owner)
+    notes_url = f"{base}/interviews/{interview.pk}/notes/"
+
+    first = page.context.new_page()
+    first.set_default_timeout(15_000)
+    sign_in(first, base, owner)
+    first.goto(notes_url)
+    first.locator("#id_summary").fill("Their data platform, and who is on call for it.")
+    wait_for_copy(first, "who is on call")
+    expire_sessions()
+    first.close()
+
+    # That tab is gone; the copy lives in the browser, not in the tab.
+    sign_in(page, base, owner)
+    page.goto(notes_url)
+    page.locator(NOTICE).wait_for()
+    assert page.locator("#id_summary").input_value() == (
+        "Their data platform, and who is on call for it."
+    )
