@@ -54,6 +54,10 @@ def test_refused_reset_421_and_451_back_off_then_the_reminders_go_once(
             assert (result.emails_sent, result.failures) == (0, 1)
             assert remind_at() == {at + backoff(attempts)}
         assert server.messages == []
+        # Four failures and no success since: /healthz turns red and says why.
+        status, body = health_detail()
+        assert status == 503, body
+        assert any(reason.startswith("sending failing since") for reason in body["reasons"])
         at += backoff(3)
         result = reminders_sweep(now=at)
         assert (result.emails_sent, result.reminders_sent) == (1, 2)
@@ -79,6 +83,8 @@ def test_refused_reset_421_and_451_back_off_then_the_reminders_go_once(
     assert "4 send failures" in text
     assert "Service shutting down" in text and "Try again later" in text
 
+    assert {failure.kind for failure in failures} == {SendFailure.Kind.TRANSIENT}
     status, body = health_detail()
     assert status == 200, body
-    assert body["send_failures"]["last_24h"] == 4
+    assert body["sending"]["failures_last_24h"] == 4
+    assert body["sending"]["failures_since_last_sent"] == 0

@@ -54,9 +54,8 @@ def test_two_beats_and_four_workers_send_every_reminder_exactly_once(redis_serve
     assert all(p.poll() is None for p in workers + beats), processes.logs()
     assert set(counts) == pks, "nothing missing"
     assert set(counts.values()) == {1}, f"sent twice: {counts.most_common(3)}"
-    # Claims are taken a follow-up at a time, so two sweeps can split one
-    # candidate's reminders between two emails: each reminder still goes once.
-    assert CANDIDATES <= len(server.messages) <= len(pks)
+    # A candidate's reminders are claimed together, so one email carries them all.
+    assert len(server.messages) == CANDIDATES
     assert not FollowUp.objects.filter(remind_at__isnull=False).exists()
     sweeps = Sweep.objects.filter(finished_at__isnull=False)
     print(
