@@ -17,7 +17,12 @@ from interviews.services import candidate_profile_save
 from reminders.followups.board import SHOWN, board_for, habit_for
 from reminders.followups.forms import DoneForm, DraftForm, FollowUpSettingsForm, SnoozeForm
 from reminders.followups.guardrails import browser_texts, data_attributes, guardrails_check
-from reminders.followups.listing import SHOWS, FollowUpFilterForm, followups_listed
+from reminders.followups.listing import (
+    DEFAULT_SHOW,
+    SHOWS,
+    FollowUpFilterForm,
+    followups_listed,
+)
 from reminders.followups.rules import RULES, prompts_for
 from reminders.models import FollowUp
 
@@ -52,7 +57,8 @@ def followup_list(request):
     rows = followups_listed(
         candidate=request.candidate, now=now, show=show, kind=kind, application=application
     )
-    filters = {"show": show if show != "pending" else "", "kind": kind}
+    # The default choice stays out of the URL, so the plain list has one address.
+    filters = {"show": "" if show == DEFAULT_SHOW else show, "kind": kind}
     in_application = {"application": application.pk if application else ""}
     paging = paginate(request, rows, filters={**filters, **in_application})
     return render(
