@@ -116,6 +116,10 @@ class Candidate(models.Model):
         default=200, choices=[(200, "200 (free account)"), (300, "300 (Premium)")]
     )
     reminders_paused = models.BooleanField(default=False)
+    # Set when the mail server refused a reminder to this address for good
+    # (5xx); the dashboard says so until an email goes through again or the
+    # address changes.
+    reminders_bounced_at = models.DateTimeField(null=True, blank=True)
     reminder_mode = models.CharField(
         "Reminder emails", max_length=10, choices=ReminderMode, default=ReminderMode.EACH
     )

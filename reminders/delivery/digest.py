@@ -6,7 +6,7 @@ today and what has opened since the last digest (today's later openings
 included). The notes nudge is not held for it: the per-window sweep still
 sends that one at once.
 
-Exactly-once rests on one database row per candidate and local date
+Once a day rests on one database row per candidate and local date
 (`Digest`, unique on both). The sweep inserts those rows for a whole batch
 with ON CONFLICT DO NOTHING, reads back which rows carry its own claim, and
 sends only those. Two sweeps, two beats or a rerun therefore never send the

@@ -217,6 +217,9 @@ class Sender:
             return
         # Marked at once: the duplicate window is this one email.
         self._mark_sent(batch.followups, token)
+        if batch.candidate.reminders_bounced_at:
+            # The address takes mail again: the dashboard's warning goes.
+            Candidate.objects.filter(pk=batch.candidate.pk).update(reminders_bounced_at=None)
         self.failures_in_a_row = 0
         self.tally.reminders_sent += len(batch.followups)
         self.tally.emails_sent += 1
@@ -252,6 +255,11 @@ class Sender:
             return
         if kind == Kind.TRANSIENT:
             self.failures_in_a_row += 1
+        if kind == Kind.PERMANENT:
+            # Shown on the candidate's dashboard at once: only they can fix it.
+            Candidate.objects.filter(pk=batch.candidate.pk).update(
+                reminders_bounced_at=timezone.now()
+            )
 
         def retry_at(followup):
             if kind == Kind.PERMANENT and followup.send_attempts + 1 >= PERMANENT_FAILURE_LIMIT:

@@ -278,3 +278,44 @@ def test_a_sweep_silent_longer_than_a_claim_lasts_is_marked_abandoned(settings):
 
     assert Sweep.objects.get(pk=dead.pk).abandoned
     assert not Sweep.objects.get(pk=alive.pk).abandoned
+
+
+# --- The candidate sees a bouncing address ------------------------------------------
+
+
+def test_a_bouncing_address_is_shown_to_the_candidate_until_mail_goes_again(smtp, client):
+    owner = quick_candidate(email="gone@example.com")
+    followup(candidate=owner, opens_at=NOW)
+    client.force_login(owner.user)
+    with smtp(plan=[("rcpt", NO_MAILBOX)]):
+        sweep_at(NOW)
+
+    page = client.get("/")
+    assert "Reminder emails to gone@example.com are being refused" in page.text
+    assert "are being refused" in client.get("/settings/").text
+
+    # The next try goes through: the warning goes with it.
+    with smtp():
+        sweep_at(NOW + timedelta(minutes=5))
+    assert "are being refused" not in client.get("/").text
+
+
+def test_changing_the_address_ends_the_warning(client):
+    from allauth.account.models import EmailAddress
+    from allauth.account.signals import email_changed
+
+    owner = quick_candidate(email="gone@example.com")
+    owner.reminders_bounced_at = NOW
+    owner.save()
+    new = EmailAddress.objects.create(user=owner.user, email="new@example.com", verified=True)
+
+    email_changed.send(
+        sender=EmailAddress,
+        request=None,
+        user=owner.user,
+        from_email_address=EmailAddress.objects.get(email="gone@example.com"),
+        to_email_address=new,
+    )
+
+    owner.refresh_from_db()
+    assert owner.reminders_bounced_at is None
