@@ -34,7 +34,7 @@ logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 from weasyprint.text import ffi as weasy_ffi  # noqa: E402
 
-from reminders.cards import renderer  # noqa: E402
+from reminders.cards import fetcher, renderer  # noqa: E402
 
 WARMUPS = 3
 ITERATIONS = 30
@@ -65,7 +65,7 @@ class SystemFontFetcher(renderer.CardAssetFetcher):
         css = response.read().decode()
         css = re.sub(r"@font-face\s*{[^}]*}", "", css)
         css = css.replace('"Card Hand", ', "")
-        return renderer.URLFetcherResponse(url, body=css, headers={"Content-Type": "text/css"})
+        return fetcher.URLFetcherResponse(url, body=css, headers={"Content-Type": "text/css"})
 
 
 def timings_ms(call) -> list[float]:
