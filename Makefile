@@ -41,6 +41,7 @@ test: setup system-packages
 # at the end (docs/performance.md); `make bench QUICK=1` is a smoke run of minutes.
 bench: setup
 	DEBUG=on $(PY) bench/run.py $(if $(QUICK),--quick)
+	DEBUG=on $(PY) bench/guardrails.py
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
