@@ -182,9 +182,23 @@ def _errors_text(form):
     return " ".join(error for errors in form.errors.values() for error in errors)
 
 
+# An empty post, or one sent as JSON (which has no form fields), would wipe
+# the stored draft; the candidate goes back to the suggestion with its button.
+DRAFT_MISSING = (
+    "The draft is empty, so nothing was saved. Write your message, or use “Go back to "
+    "the suggested draft”."
+)
+
+
 @post_on_owned_followup
 def followup_draft(request, followup):
     form = DraftForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["draft"].strip():
+        # Show the stored draft again, with the message beside it.
+        subject = form.cleaned_data["subject"] or followup.subject
+        form = DraftForm({"subject": subject, "draft": followup.draft})
+        form.is_valid()
+        form.add_error("draft", DRAFT_MISSING)
     if form.is_valid():
         try:
             warnings = services.followup_draft_save(
