@@ -8,11 +8,32 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
 
 # In CI a missing PostgreSQL or Redis is a failure, never a skip.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false")
+
+# Property tests: few examples, no deadline (a shared machine's pauses are not
+# failures), and in CI the same examples every run, so a failure reproduces.
+# Examples run inside the test's transaction and must not lean on each other.
+_IN_CI = REQUIRE_SERVICES or bool(os.environ.get("CI"))
+hypothesis_settings.register_profile(
+    "site",
+    max_examples=30,
+    deadline=None,
+    derandomize=_IN_CI,
+    database=None if _IN_CI else hypothesis_settings.default.database,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
+hypothesis_settings.load_profile("site")
 
 
 def service_unavailable(reason):
