@@ -13,8 +13,15 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from interviews.invitations.reading import InvitationError, invitation_read
+from interviews.models import Interview
 from reminders.cards import fetcher as card_fetcher
-from reminders.cards.renderer import Card, CardRequestInvalid, CardTooLong, cards_render
+from reminders.cards.renderer import (
+    MAX_CARDS,
+    Card,
+    CardRequestInvalid,
+    CardTooLong,
+    cards_render,
+)
 from reminders.models import FollowUp
 from tests import factories
 from tests.reminders.helpers import berlin, of_kind, plan
@@ -208,3 +215,27 @@ def test_the_card_renderer_fetches_only_its_own_assets(fetched, name, body):
             assert payload not in html
     outside = [u for u in fetched if not u.startswith(card_fetcher.ASSET_ORIGIN + "static/")]
     assert outside == []
+
+
+# Limits, each with a message that names it -------------------------------------------
+
+
+def test_a_card_request_names_its_cap():
+    card = Card(
+        recipient_name="Dana",
+        greeting="Dear Dana,",
+        body="Thanks.",
+        sign_off="Best,",
+        signature="Sam",
+    )
+    with pytest.raises(CardRequestInvalid, match=f"{MAX_CARDS} cards"):
+        cards_render(cards=[card] * (MAX_CARDS + 1), as_html=True)
+
+
+@pytest.mark.parametrize("field", ["summary", "fit", "correction", "contact_preferences"])
+def test_a_notes_field_over_its_limit_says_the_limit(owner_client, world, field):
+    limit = Interview._meta.get_field(field).max_length
+    data = {"people-TOTAL_FORMS": "0", "people-INITIAL_FORMS": "0", field: "x" * (limit + 1)}
+    response = owner_client.post(f"/interviews/{world['interview'].pk}/notes/", data)
+    assert response.status_code == 200
+    assert f"at most {limit} characters" in response.content.decode()
