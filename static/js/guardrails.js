@@ -41,8 +41,8 @@
     while ((match = pattern.exec(text)) !== null) {
       var inside = match.index + match[0].length < text.length;
       var before = text.slice(Math.max(0, match.index - lookback), match.index);
-      var words = before.split(/\s+/);
-      var word = words.length > 1 || match.index < lookback ? words.pop() : "";
+      var tokens = before.split(/\s+/);
+      var word = tokens.length > 1 || match.index < lookback ? tokens.pop() : "";
       word = word.toLowerCase().replace(/^[("'“‘]+/, "");
       if (match[0] === "." && inside && (skip.indexOf(word) !== -1 || /^\p{L}$/u.test(word))) continue;
       ends += 1;
