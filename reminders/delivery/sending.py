@@ -226,8 +226,14 @@ class Sender:
         self._reset_backoffs()
 
     def _mark_sent(self, followups, token):
-        FollowUp.objects.filter(pk__in=[f.pk for f in followups], claim=token).update(
-            remind_at=_same_reminder(followups, lambda f: Value(None)),
+        # Claimed rows owed their reminder at `now`; one the candidate snoozed
+        # (or re-planned) while the email was on its way owes a later one,
+        # which stays. A fixed expression, not one per row: this UPDATE runs
+        # once per email.
+        FollowUp.objects.filter(candidate_id=followups[0].candidate_id, claim=token).update(
+            remind_at=Case(
+                When(remind_at__lte=self.now, then=Value(None)), default=F("remind_at")
+            ),
             reminded_at=self.now,
             claim=None,
             claimed_at=None,
