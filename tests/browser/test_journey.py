@@ -120,7 +120,15 @@ def run_sweep_on_a_real_worker(worker, as_of):
         sweep_reminders.apply_async(
             kwargs={"as_of": as_of.isoformat()}, queue=worker["queue"], connection=broker
         )
-    assert wait_until(lambda: any(worker["mail_dir"].iterdir()), worker=worker["process"])
+
+    # The file appears when the mail backend opens it; the message is whole
+    # once the sender has marked it sent, right after the write.
+    def sent():
+        return FollowUp.objects.filter(reminded_at__isnull=False).exists() and any(
+            written.stat().st_size for written in worker["mail_dir"].iterdir()
+        )
+
+    assert wait_until(sent, worker=worker["process"])
     (written,) = worker["mail_dir"].iterdir()
     message = email.message_from_string(written.read_text())
     (text,) = [
